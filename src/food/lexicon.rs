@@ -1,0 +1,501 @@
+//! The food lexicon: foods and drinks from `config/foods.toml`, the words that steer the parser
+//! (negations, quantities, units, meal labels), and the phrase automaton built from them.
+//!
+//! Invariants checked when the lexicon is built, so a bad edit to the file fails loudly at
+//! start-up and in `cargo test` rather than misreading meals later:
+//! - every phrase normalises to at least one token and belongs to exactly one food;
+//! - every category id is one of the ten (serde rejects any other);
+//! - portions are positive and fibre figures lie between 0 and 100 g per 100 g.
+//!
+//! Regular plurals and singulars of each phrase's last word are added automatically ("berry"
+//! -> "berries", "tomatoes" -> "tomato"), unless the variant is an ordinary English word listed
+//! in `common_words` ("dates" does not make "date" a food) or another food already owns it.
+
+use super::category::{Category, CategorySet};
+use super::text::{is_symbol_char, tokenize, TokenKind, Tokens};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The lexicon shipped with the binary, so the parser works from any directory.
+pub const BUILTIN_LEXICON: &str = include_str!("../../config/foods.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("cannot read the lexicon {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the lexicon is not valid: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("food {food:?}: {problem}")]
+    Entry { food: String, problem: String },
+    #[error("phrase {phrase:?} belongs to both {first:?} and {second:?}")]
+    DuplicatePhrase {
+        phrase: String,
+        first: String,
+        second: String,
+    },
+    #[error("cannot build the phrase automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+
+/// Categories chosen by a cocoa percentage: "99% dark chocolate" is a polyphenol source, a
+/// 50 % bar is mostly sugar. Without a percentage the food's own categories apply.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PercentRule {
+    pub threshold: f32,
+    pub at_or_above: CategorySet,
+    pub below: CategorySet,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FoodRecord {
+    name: String,
+    #[serde(default)]
+    also: Vec<String>,
+    cats: CategorySet,
+    plant: Option<String>,
+    portion: String,
+    portion_g: f32,
+    fibre_100g: f32,
+    fdc: String,
+    diet: Option<CategorySet>,
+    by_percent: Option<PercentRule>,
+    #[serde(default)]
+    category_word: bool,
+    #[serde(default)]
+    unit: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FuzzyRules {
+    min_letters: usize,
+    min_similarity: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesRecord {
+    negators: Vec<String>,
+    negation_suffixes: Vec<String>,
+    fillers: Vec<String>,
+    adjectives: Vec<String>,
+    meal_labels: Vec<String>,
+    count_units: Vec<String>,
+    mass_units: BTreeMap<String, f32>,
+    numbers: BTreeMap<String, f32>,
+    common_words: Vec<String>,
+    strips: BTreeMap<Category, Vec<String>>,
+    fuzzy: FuzzyRules,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconRecord {
+    rules: RulesRecord,
+    food: Vec<FoodRecord>,
+}
+
+/// One food or drink of the lexicon.
+#[derive(Clone, Debug)]
+pub struct Food {
+    /// Canonical name, shown to the user.
+    pub name: String,
+    /// Other names, spellings and emoji, as written in the file.
+    pub synonyms: Vec<String>,
+    pub categories: CategorySet,
+    /// The plant it counts as towards the weekly variety, if it is a plant food.
+    pub plant: Option<String>,
+    /// A default portion in words ("1 cup") and in grams (or millilitres).
+    pub portion: String,
+    pub portion_g: f32,
+    /// Fibre per 100 g, from the USDA FoodData Central item named in `fdc`.
+    pub fibre_100g: f32,
+    pub fdc: String,
+    /// Categories of the diet / sugar-free version of a sweet drink.
+    pub diet: Option<CategorySet>,
+    pub by_percent: Option<PercentRule>,
+    /// A word naming a category itself ("sugar", "alcohol"): negated, it strips that category
+    /// from the food beside it ("coke, no sugar").
+    pub category_word: bool,
+    /// A container that is also a drink ("pint", "shot"): before "of <food>" it is only a unit.
+    pub unit: bool,
+}
+
+impl Food {
+    /// Fibre in grams of `portions` default portions.
+    pub fn fibre_for_portions(&self, portions: f32) -> f32 {
+        self.portion_g * portions * self.fibre_100g / 100.0
+    }
+}
+
+/// What the automaton found.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Target {
+    Food(u32),
+    Strip(Category),
+}
+
+pub(crate) mod word {
+    pub const NEGATOR: u16 = 1;
+    pub const FILLER: u16 = 1 << 1;
+    pub const ADJECTIVE: u16 = 1 << 2;
+    pub const COUNT_UNIT: u16 = 1 << 3;
+    pub const MASS_UNIT: u16 = 1 << 4;
+    pub const NUMBER: u16 = 1 << 5;
+    pub const LABEL: u16 = 1 << 6;
+    pub const NEGATION_SUFFIX: u16 = 1 << 7;
+    /// Part of some phrase, a rule word or a common English word: never typo-corrected.
+    pub const KNOWN: u16 = 1 << 8;
+    pub const COMMON: u16 = 1 << 9;
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct WordInfo {
+    pub flags: u16,
+    /// Value of a number word ("two" = 2).
+    pub number: f32,
+    /// Grams in one mass or volume unit ("kg" = 1000).
+    pub grams: f32,
+}
+
+/// The loaded lexicon with everything the parser needs to read a message.
+pub struct Lexicon {
+    pub(crate) foods: Vec<Food>,
+    pub(crate) automaton: AhoCorasick,
+    pub(crate) targets: Vec<Target>,
+    pub(crate) symbols: FxHashSet<char>,
+    pub(crate) words: FxHashMap<Box<str>, WordInfo>,
+    /// Single-word phrases by first letter, the candidates for typo correction.
+    pub(crate) fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>>,
+    pub(crate) fuzzy_min_letters: usize,
+    pub(crate) fuzzy_min_similarity: f64,
+    phrase_count: usize,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("foods", &self.foods.len())
+            .field("phrases", &self.phrase_count)
+            .finish()
+    }
+}
+
+impl Lexicon {
+    /// The lexicon compiled into the binary from `config/foods.toml`.
+    pub fn builtin() -> Result<Lexicon, LexiconError> {
+        Lexicon::from_toml(BUILTIN_LEXICON)
+    }
+
+    /// Loads a lexicon file, for trying edits without rebuilding.
+    pub fn load(path: &Path) -> Result<Lexicon, LexiconError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Lexicon::from_toml(&text)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Lexicon, LexiconError> {
+        let record: LexiconRecord = toml::from_str(text)?;
+        build(record)
+    }
+
+    pub fn foods(&self) -> &[Food] {
+        &self.foods
+    }
+
+    /// How many phrases the automaton holds, generated variants and rule phrases included.
+    pub fn phrase_count(&self) -> usize {
+        self.phrase_count
+    }
+
+    /// The food a whole phrase names exactly, if any ("Blueberries" -> blueberries).
+    pub fn lookup(&self, phrase: &str) -> Option<&Food> {
+        let mut tokens = Tokens::default();
+        tokenize(phrase, &self.symbols, &mut tokens);
+        let found = self
+            .automaton
+            .find(tokens.norm.as_str())
+            .filter(|m| m.start() == 0 && m.end() == tokens.norm.len())?;
+        match self.targets[found.pattern().as_usize()] {
+            Target::Food(id) => self.foods.get(id as usize),
+            Target::Strip(_) => None,
+        }
+    }
+
+    /// Runs only the phrase automaton over `text`: the floor any parser pays, for benchmarks.
+    pub fn scan_count(&self, text: &str) -> usize {
+        self.automaton.find_iter(text).count()
+    }
+
+    pub(crate) fn word(&self, text: &str) -> WordInfo {
+        self.words.get(text).copied().unwrap_or_default()
+    }
+}
+
+fn entry_error(food: &str, problem: impl Into<String>) -> LexiconError {
+    LexiconError::Entry {
+        food: food.to_string(),
+        problem: problem.into(),
+    }
+}
+
+/// Regular plural and singular forms of a lowercase word.
+fn word_variants(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = word.len();
+    if n < 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return out;
+    }
+    let stem = |k: usize| &word[..n - k];
+    if let Some(rest) = word.strip_suffix('s') {
+        if word.ends_with("ies") && n >= 5 {
+            out.push(format!("{}y", stem(3)));
+        }
+        if ["oes", "shes", "ches", "xes", "sses", "zes"]
+            .iter()
+            .any(|s| word.ends_with(s))
+        {
+            out.push(stem(2).to_string());
+        }
+        if !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
+            out.push(rest.to_string());
+        }
+    } else {
+        let last_two = &word.as_bytes()[n - 2..];
+        if word.ends_with('y') && !b"aeiou".contains(&last_two[0]) {
+            out.push(format!("{}ies", stem(1)));
+        }
+        if ["ch", "sh", "x", "z", "o"].iter().any(|s| word.ends_with(s)) {
+            out.push(format!("{word}es"));
+        }
+        out.push(format!("{word}s"));
+    }
+    out
+}
+
+fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
+    let LexiconRecord { rules, food } = record;
+
+    let mut symbols = FxHashSet::default();
+    for f in &food {
+        for phrase in std::iter::once(&f.name).chain(&f.also) {
+            symbols.extend(phrase.chars().filter(|&c| is_symbol_char(c)));
+        }
+    }
+
+    let mut words: FxHashMap<Box<str>, WordInfo> = FxHashMap::default();
+    let mut mark = |w: &str, flags: u16| {
+        let info = words.entry(w.into()).or_default();
+        info.flags |= flags | word::KNOWN;
+    };
+    for w in &rules.negators {
+        mark(w, word::NEGATOR);
+    }
+    for w in &rules.negation_suffixes {
+        mark(w, word::NEGATION_SUFFIX);
+    }
+    for w in &rules.fillers {
+        mark(w, word::FILLER);
+    }
+    for w in &rules.adjectives {
+        mark(w, word::ADJECTIVE);
+    }
+    for w in &rules.meal_labels {
+        mark(w, word::LABEL);
+    }
+    for w in &rules.common_words {
+        mark(w, word::COMMON);
+    }
+    for w in &rules.count_units {
+        for form in std::iter::once(w.clone()).chain(word_variants(w)) {
+            mark(&form, word::COUNT_UNIT);
+        }
+    }
+    for (w, grams) in &rules.mass_units {
+        let info = words.entry(w.as_str().into()).or_default();
+        info.flags |= word::MASS_UNIT | word::KNOWN;
+        info.grams = *grams;
+    }
+    for (w, value) in &rules.numbers {
+        let info = words.entry(w.as_str().into()).or_default();
+        info.flags |= word::NUMBER | word::KNOWN;
+        info.number = *value;
+    }
+
+    let mut foods = Vec::with_capacity(food.len());
+    let mut patterns: Vec<String> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
+    let mut owner: FxHashMap<String, u32> = FxHashMap::default();
+    let mut tokens = Tokens::default();
+    // Last words of each food's phrases, for generating variants after all explicit phrases.
+    let mut variant_sources: Vec<(u32, String, String)> = Vec::new();
+
+    for (index, f) in food.into_iter().enumerate() {
+        let id = index as u32;
+        if f.name.trim().is_empty() {
+            return Err(entry_error(&f.name, "empty name"));
+        }
+        if !(f.portion_g > 0.0 && f.portion_g.is_finite()) {
+            return Err(entry_error(&f.name, "portion_g must be positive"));
+        }
+        if !(0.0..=100.0).contains(&f.fibre_100g) {
+            return Err(entry_error(&f.name, "fibre_100g must be 0-100"));
+        }
+        if f.fdc.trim().is_empty() {
+            return Err(entry_error(&f.name, "fdc must name the FoodData Central item"));
+        }
+        for phrase in std::iter::once(&f.name).chain(&f.also) {
+            tokenize(phrase, &symbols, &mut tokens);
+            if tokens.list.is_empty() {
+                return Err(entry_error(&f.name, format!("phrase {phrase:?} has no words")));
+            }
+            for i in 0..tokens.list.len() {
+                if tokens.list[i].kind == TokenKind::Word {
+                    let w = tokens.text(i);
+                    words.entry(w.into()).or_default().flags |= word::KNOWN;
+                }
+            }
+            let pattern = tokens.norm.clone();
+            match owner.get(&pattern) {
+                Some(&other) if other != id => {
+                    return Err(LexiconError::DuplicatePhrase {
+                        phrase: phrase.clone(),
+                        first: foods_name(&foods, other, &f.name),
+                        second: f.name.clone(),
+                    })
+                }
+                Some(_) => continue,
+                None => {}
+            }
+            owner.insert(pattern.clone(), id);
+            patterns.push(pattern);
+            targets.push(Target::Food(id));
+            let last = tokens.list.len() - 1;
+            if tokens.list[last].kind == TokenKind::Word {
+                let head = tokens.norm[..tokens.list[last].norm.start].to_string();
+                variant_sources.push((id, head, tokens.text(last).to_string()));
+            }
+        }
+        foods.push(Food {
+            name: f.name,
+            synonyms: f.also,
+            categories: f.cats,
+            plant: f.plant,
+            portion: f.portion,
+            portion_g: f.portion_g,
+            fibre_100g: f.fibre_100g,
+            fdc: f.fdc,
+            diet: f.diet,
+            by_percent: f.by_percent,
+            category_word: f.category_word,
+            unit: f.unit,
+        });
+    }
+
+    let is_common = |w: &str| {
+        words
+            .get(w)
+            .is_some_and(|i| i.flags & (word::COMMON | word::NEGATOR | word::FILLER) != 0)
+    };
+    let mut generated: Vec<(String, u32)> = Vec::new();
+    for (id, head, last) in &variant_sources {
+        for variant in word_variants(last) {
+            let single_word = head.len() <= 1;
+            if single_word && is_common(&variant) {
+                continue;
+            }
+            let pattern = format!("{head}{variant} ");
+            if owner.contains_key(&pattern) {
+                continue;
+            }
+            owner.insert(pattern.clone(), *id);
+            generated.push((pattern, *id));
+        }
+    }
+    for (pattern, id) in generated {
+        patterns.push(pattern);
+        targets.push(Target::Food(id));
+    }
+
+    for (category, phrases) in &rules.strips {
+        for phrase in phrases {
+            tokenize(phrase, &symbols, &mut tokens);
+            if tokens.list.is_empty() {
+                return Err(entry_error(phrase, "strip phrase has no words"));
+            }
+            if let Some(&other) = owner.get(&tokens.norm) {
+                return Err(LexiconError::DuplicatePhrase {
+                    phrase: phrase.clone(),
+                    first: foods[other as usize].name.clone(),
+                    second: format!("the {category} modifier"),
+                });
+            }
+            for i in 0..tokens.list.len() {
+                if tokens.list[i].kind == TokenKind::Word {
+                    words.entry(tokens.text(i).into()).or_default().flags |= word::KNOWN;
+                }
+            }
+            patterns.push(tokens.norm.clone());
+            targets.push(Target::Strip(*category));
+        }
+    }
+
+    let mut fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>> = FxHashMap::default();
+    for (pattern, target) in patterns.iter().zip(&targets) {
+        let Target::Food(id) = *target else { continue };
+        let w = pattern.trim();
+        if w.len() >= rules.fuzzy.min_letters
+            && !w.contains(' ')
+            && w.bytes().all(|b| b.is_ascii_lowercase())
+        {
+            fuzzy.entry(w.as_bytes()[0]).or_default().push((w.into(), id));
+        }
+    }
+
+    let automaton = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)?;
+    Ok(Lexicon {
+        foods,
+        automaton,
+        phrase_count: patterns.len(),
+        targets,
+        symbols,
+        words,
+        fuzzy,
+        fuzzy_min_letters: rules.fuzzy.min_letters,
+        fuzzy_min_similarity: rules.fuzzy.min_similarity,
+    })
+}
+
+fn foods_name(foods: &[Food], id: u32, fallback: &str) -> String {
+    foods
+        .get(id as usize)
+        .map_or_else(|| fallback.to_string(), |f| f.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_and_singular_variants() {
+        assert_eq!(word_variants("berry"), ["berries", "berrys"]);
+        assert_eq!(word_variants("tomato"), ["tomatoes", "tomatos"]);
+        assert_eq!(word_variants("tomatoes"), ["tomato", "tomatoe"]);
+        assert_eq!(word_variants("blueberries"), ["blueberry", "blueberrie"]);
+        assert_eq!(word_variants("sandwich"), ["sandwiches", "sandwichs"]);
+        assert_eq!(word_variants("hummus"), Vec::<String>::new());
+        assert_eq!(word_variants("turkey"), ["turkeys"]);
+    }
+}

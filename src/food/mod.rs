@@ -1,0 +1,14 @@
+//! Meal text -> foods, categories, plants and fibre.
+//!
+//! Pure: no storage, no network, no clock. The lexicon (`config/foods.toml`) says what foods
+//! exist and which category each belongs to; [`Lexicon::parse`] applies the reading rules
+//! (phrases, typos, negation, quantities, modifiers) to one message.
+
+mod category;
+mod lexicon;
+mod parse;
+mod text;
+
+pub use category::{Category, CategorySet};
+pub use lexicon::{Food, Lexicon, LexiconError, PercentRule, BUILTIN_LEXICON};
+pub use parse::{Item, Meal};

@@ -1,0 +1,6 @@
+//! gutskin: a Telegram bot that makes the gut-skin connection visible.
+//!
+//! Layers, with data flowing one way (see `../shared/DESIGN.md`): the pure `food` module reads
+//! meals; later layers store them, score days and talk to people.
+
+pub mod food;

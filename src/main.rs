@@ -2,10 +2,13 @@
 //!
 //! `parse` reads meal messages and prints what the parser understood, one message as pretty
 //! JSON or a stream of messages as JSON lines (the format `../shared/eval/score.py` reads).
+//! `faq` answers a question from the knowledge base (or says it can't), one question or a
+//! stream of them as JSON lines; `tips` lists the daily tips with their triggers and sources.
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use gutskin::food::Lexicon;
+use gutskin::knowledge::KnowledgeBase;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
@@ -15,6 +18,9 @@ struct Cli {
     /// A food lexicon to use instead of the built-in config/foods.toml.
     #[arg(long, global = true, env = "GUTSKIN_FOODS")]
     foods: Option<PathBuf>,
+    /// A knowledge base to use instead of the built-in config/knowledge.toml.
+    #[arg(long, global = true, env = "GUTSKIN_KNOWLEDGE")]
+    knowledge: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,6 +35,19 @@ enum Command {
         #[arg(long)]
         jsonl: bool,
     },
+    /// Answer a question from the knowledge base: the topic, its score and the answer.
+    Faq {
+        /// The question (omit with --jsonl).
+        question: Option<String>,
+        /// Read one question a line on stdin; write {"topic": id or null, "score": x} a line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Also list the N closest topics with their scores (to see why a question matched).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        top: usize,
+    },
+    /// List the tips with their triggers and sources.
+    Tips,
 }
 
 fn main() -> Result<()> {
@@ -37,14 +56,31 @@ fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let lexicon = match &cli.foods {
-        Some(path) => Lexicon::load(path),
-        None => Lexicon::builtin(),
-    }
-    .context("loading the food lexicon")?;
+    // Each command loads only what it uses, so a broken lexicon never stops `faq`.
     match cli.command {
-        Command::Parse { text, jsonl } => parse_command(&lexicon, text, jsonl),
+        Command::Parse { text, jsonl } => {
+            let lexicon = match &cli.foods {
+                Some(path) => Lexicon::load(path),
+                None => Lexicon::builtin(),
+            }
+            .context("loading the food lexicon")?;
+            parse_command(&lexicon, text, jsonl)
+        }
+        Command::Faq {
+            question,
+            jsonl,
+            top,
+        } => faq_command(&load_knowledge(&cli.knowledge)?, question, jsonl, top),
+        Command::Tips => tips_command(&load_knowledge(&cli.knowledge)?),
     }
+}
+
+fn load_knowledge(path: &Option<PathBuf>) -> Result<KnowledgeBase> {
+    match path {
+        Some(path) => KnowledgeBase::load(path),
+        None => KnowledgeBase::builtin(),
+    }
+    .context("loading the knowledge base")
 }
 
 fn parse_command(lexicon: &Lexicon, text: Option<String>, jsonl: bool) -> Result<()> {
@@ -69,6 +105,101 @@ fn parse_command(lexicon: &Lexicon, text: Option<String>, jsonl: bool) -> Result
         let text = text.context("give the message to parse, or use --jsonl")?;
         serde_json::to_writer_pretty(&mut out, &lexicon.parse(&text))?;
         out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn faq_command(
+    knowledge: &KnowledgeBase,
+    question: Option<String>,
+    jsonl: bool,
+    top: usize,
+) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if jsonl {
+        let stdin = std::io::stdin();
+        let mut line = Vec::new();
+        let mut input = stdin.lock();
+        loop {
+            line.clear();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            // Invalid UTF-8 is read lossily: a binary line still gets its (null) answer.
+            let question = String::from_utf8_lossy(&line);
+            let question = question.trim_end_matches(['\n', '\r']);
+            let closest = knowledge.closest(question);
+            let answered = closest.filter(|m| knowledge.is_answerable(m));
+            let record = serde_json::json!({
+                "topic": answered.map(|m| m.topic.id.as_str()),
+                "score": closest.map_or(0.0, |m| round3(m.score)),
+            });
+            serde_json::to_writer(&mut out, &record)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        let question = question.context("give the question, or use --jsonl")?;
+        match knowledge.closest(&question) {
+            Some(m) if knowledge.is_answerable(&m) => {
+                writeln!(out, "topic: {} (score {:.3}, bm25 {:.3})", m.topic.id, m.score, m.bm25)?;
+                writeln!(out, "\n{}\n\n{}\n\n{}", m.topic.question, m.topic.answer, m.topic.source_line())?;
+            }
+            closest => {
+                match closest {
+                    Some(m) => writeln!(
+                        out,
+                        "topic: none (closest {} at score {:.3}, below the threshold)",
+                        m.topic.id, m.score
+                    )?,
+                    None => writeln!(out, "topic: none (no word of the question is known)")?,
+                }
+                let ids: Vec<&str> = knowledge.topics().iter().map(|t| t.id.as_str()).collect();
+                writeln!(out, "\nThat is outside what I can answer. Topics: {}", ids.join(", "))?;
+            }
+        }
+        if top > 0 {
+            let terms: Vec<String> = knowledge
+                .question_terms(&question)
+                .into_iter()
+                .map(|(term, idf)| match idf {
+                    Some((idf, cf)) => format!("{term} ({idf:.2}, {cf}x)"),
+                    None => format!("{term} (unknown)"),
+                })
+                .collect();
+            writeln!(out, "\nterms (idf, uses in questions): {}", terms.join(", "))?;
+            writeln!(out, "closest topics:")?;
+            for m in knowledge.ranking(&question).iter().take(top) {
+                let notes = match (m.anchored, m.off_topic) {
+                    (_, true) => "  (names something off-topic)",
+                    (false, _) => "  (no anchor word)",
+                    _ => "",
+                };
+                writeln!(
+                    out,
+                    "  {:<16} score {:.3}  bm25 {:.3}{notes}",
+                    m.topic.id, m.score, m.bm25
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Three decimals keep the JSON lines short and stable across platforms.
+fn round3(score: f32) -> f64 {
+    (f64::from(score) * 1000.0).round() / 1000.0
+}
+
+fn tips_command(knowledge: &KnowledgeBase) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for tip in knowledge.tips() {
+        writeln!(out, "{} [{}: {}]", tip.id, tip.trigger, tip.trigger.describe(knowledge.tip_rules()))?;
+        writeln!(out, "  {}", tip.text)?;
+        writeln!(out, "  Sources: {}\n", tip.sources.join("; "))?;
     }
     out.flush()?;
     Ok(())

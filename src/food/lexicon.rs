@@ -5,7 +5,8 @@
 //! start-up and in `cargo test` rather than misreading meals later:
 //! - every phrase normalises to at least one token and belongs to exactly one food;
 //! - every category id is one of the ten (serde rejects any other);
-//! - portions are positive and fibre figures lie between 0 and 100 g per 100 g.
+//! - portions are positive and fibre figures lie between 0 and 100 g per 100 g;
+//! - no single-word phrase is one of the `common_words` ("flora" is gut flora, not margarine).
 //!
 //! Regular plurals and singulars of each phrase's last word are added automatically ("berry"
 //! -> "berries", "tomatoes" -> "tomato"), unless the variant is an ordinary English word listed
@@ -21,6 +22,11 @@ use std::path::{Path, PathBuf};
 
 /// The lexicon shipped with the binary, so the parser works from any directory.
 pub const BUILTIN_LEXICON: &str = include_str!("../../config/foods.toml");
+
+/// English words of five or more letters, one a line (`#` starts a comment line). A typo is
+/// only corrected when the word is not a real word: without this guard "absolute" would read
+/// as the vodka "absolut" and "activist" as "activia" yogurt.
+const ENGLISH_WORDS: &str = include_str!("../../config/english-words.txt");
 
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
@@ -177,6 +183,8 @@ pub struct Lexicon {
     pub(crate) fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>>,
     pub(crate) fuzzy_min_letters: usize,
     pub(crate) fuzzy_min_similarity: f64,
+    /// Real English words, never typo-corrected (borrowed from the embedded word list).
+    pub(crate) dictionary: FxHashSet<&'static str>,
     phrase_count: usize,
 }
 
@@ -365,6 +373,16 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
                     words.entry(w.into()).or_default().flags |= word::KNOWN;
                 }
             }
+            if tokens.list.len() == 1
+                && words
+                    .get(tokens.text(0))
+                    .is_some_and(|i| i.flags & word::COMMON != 0)
+            {
+                return Err(entry_error(
+                    &f.name,
+                    format!("{phrase:?} is listed in common_words as an ordinary word"),
+                ));
+            }
             let pattern = tokens.norm.clone();
             match owner.get(&pattern) {
                 Some(&other) if other != id => {
@@ -408,6 +426,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             .is_some_and(|i| i.flags & (word::COMMON | word::NEGATOR | word::FILLER) != 0)
     };
     let mut generated: Vec<(String, u32)> = Vec::new();
+    let mut known_variants: Vec<String> = Vec::new();
     for (id, head, last) in &variant_sources {
         for variant in word_variants(last) {
             let single_word = head.len() <= 1;
@@ -420,7 +439,11 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             }
             owner.insert(pattern.clone(), *id);
             generated.push((pattern, *id));
+            known_variants.push(variant);
         }
+    }
+    for variant in known_variants {
+        words.entry(variant.into()).or_default().flags |= word::KNOWN;
     }
     for (pattern, id) in generated {
         patterns.push(pattern);
@@ -462,6 +485,11 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         }
     }
 
+    let dictionary: FxHashSet<&'static str> = ENGLISH_WORDS
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .build(&patterns)?;
@@ -475,6 +503,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         fuzzy,
         fuzzy_min_letters: rules.fuzzy.min_letters,
         fuzzy_min_similarity: rules.fuzzy.min_similarity,
+        dictionary,
     })
 }
 

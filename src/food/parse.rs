@@ -2,10 +2,11 @@
 //! categories -> a [`Meal`].
 //!
 //! The rules, in the order they apply:
-//! 1. Typos: a word of at least five letters that no phrase, rule or common English word
-//!    knows is replaced by the single food word it most resembles (Jaro-Winkler above a
-//!    threshold, one edit for short words, two for long ones). Short words are never
-//!    corrected by substitution, so "bears" never becomes "beers" nor "later" "lager".
+//! 1. Typos: a word of at least five letters that is neither in a phrase, nor a rule word, nor
+//!    an English word (`config/english-words.txt`) is replaced by the single food word it most
+//!    resembles: Jaro-Winkler above a threshold, and one inserted, dropped or swapped letter
+//!    for words of five or six letters, any one edit up to nine letters, two edits beyond.
+//!    Short words are never corrected by substitution, so "bears" never becomes "beers".
 //! 2. Phrases: the longest phrase wins ("peanut butter" over "butter", "chocolate cake" over
 //!    "chocolate"). A word followed by ":" that names a meal ("Lunch:") opens a section.
 //! 3. Negation: "no", "without", "skipped", "didn't have" ... before a food (across fillers
@@ -117,7 +118,7 @@ impl Lexicon {
                 continue;
             }
             let w = &tokens.norm[t.norm.clone()];
-            if self.word(w).flags & word::KNOWN != 0 {
+            if self.word(w).flags & word::KNOWN != 0 || self.dictionary.contains(w) {
                 continue;
             }
             if let Some(fix) = self.closest_food_word(w) {
@@ -158,11 +159,11 @@ impl Lexicon {
                 continue;
             }
             let edits = strsim::osa_distance(w, candidate);
-            let plausible = if n.max(m) <= 6 {
+            let plausible = match n {
                 // One inserted, dropped or swapped letter; never a substituted one.
-                edits == 1 && (m != n || is_transposition(w, candidate))
-            } else {
-                edits <= 2
+                ..=6 => edits == 1 && (m != n || is_transposition(w, candidate)),
+                7..=9 => edits == 1,
+                _ => edits <= 2,
             };
             if !plausible {
                 continue;

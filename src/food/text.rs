@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(words("2x beer x2"), ["2", "x", "beer", "x", "2"]);
         assert_eq!(words("0.0 lager, 1,5 l"), ["0.0", "lager", ",", "1.5", "l"]);
         assert_eq!(words("85% dark"), ["85", "%", "dark"]);
-        assert_eq!(words("½ avocado 1/2 lime 1½ cups"), ["0.5", "avocado", "0.5", "lime", "1.5", "cups"]);
+        assert_eq!(words("½ avocado 1/2 lime 1½ cups"), ["0.5", "avocado", "1/2", "lime", "1.5", "cups"]);
     }
 
     #[test]

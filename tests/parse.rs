@@ -1,0 +1,233 @@
+//! The meal parser's hard cases, each as the rule it protects, against the built-in lexicon.
+
+use gutskin::food::{Category, Item, Lexicon, Meal};
+use std::sync::OnceLock;
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| Lexicon::builtin().expect("the built-in lexicon loads"))
+}
+
+fn parse(text: &str) -> Meal<'static> {
+    lexicon().parse(Box::leak(text.to_string().into_boxed_str()))
+}
+
+fn ids(meal: &Meal<'_>) -> Vec<&'static str> {
+    meal.categories.iter().map(Category::id).collect()
+}
+
+fn item<'m>(meal: &'m Meal<'static>, food: &str) -> &'m Item<'static> {
+    meal.items
+        .iter()
+        .find(|i| i.food == food)
+        .unwrap_or_else(|| panic!("no {food:?} in {:?}", meal.items))
+}
+
+fn foods(meal: &Meal<'_>) -> Vec<String> {
+    meal.items
+        .iter()
+        .filter(|i| !i.negated)
+        .map(|i| i.food.to_string())
+        .collect()
+}
+
+#[test]
+fn quantities() {
+    assert_eq!(item(&parse("2x banana"), "banana").quantity, 2.0);
+    assert_eq!(item(&parse("banana x2"), "banana").quantity, 2.0);
+    assert_eq!(item(&parse("two bananas"), "banana").quantity, 2.0);
+    assert_eq!(item(&parse("½ avocado"), "avocado").quantity, 0.5);
+    assert_eq!(item(&parse("half an avocado"), "avocado").quantity, 0.5);
+    assert_eq!(item(&parse("a couple of apples"), "apple").quantity, 2.0);
+    assert_eq!(item(&parse("3 beers"), "beer").quantity, 3.0);
+    assert_eq!(item(&parse("a handful of almonds"), "almonds").quantity, 1.0);
+    let salmon = parse("200g salmon");
+    let salmon = item(&salmon, "salmon");
+    assert_eq!(salmon.grams, Some(200.0));
+    assert!(salmon.quantity > 0.0);
+    // Fibre follows the amount: two bananas hold twice the fibre of one.
+    let one = item(&parse("a banana"), "banana").fibre_g;
+    let two = item(&parse("2 bananas"), "banana").fibre_g;
+    assert!(one > 0.0 && (two - 2.0 * one).abs() < 0.15, "{one} {two}");
+}
+
+#[test]
+fn negation_removes_a_food() {
+    assert_eq!(ids(&parse("tea, no sugar")), Vec::<&str>::new());
+    assert_eq!(ids(&parse("cup of coffee without sugar")), Vec::<&str>::new());
+    assert!(!parse("soup without onions").categories.contains(Category::Prebiotic));
+    assert!(!parse("skipped the fries").categories.contains(Category::FastFood));
+    assert!(!parse("didn't have dessert").categories.contains(Category::Sugar));
+    assert!(parse("skipped the beer tonight").categories.is_empty());
+    let meal = parse("no onions or garlic please");
+    assert!(meal.items.iter().all(|i| i.negated), "{:?}", meal.items);
+    // Negation ends with its clause.
+    let meal = parse("no sugar, but a cookie");
+    assert!(meal.categories.contains(Category::Sugar));
+    assert!(parse("had a burger, not fries")
+        .items
+        .iter()
+        .any(|i| i.negated && i.food.contains("fries")));
+}
+
+#[test]
+fn modifiers_remove_one_category() {
+    // Sugar-free and unsweetened keep the food, drop its sugar.
+    assert!(!parse("sugar-free red bull").categories.contains(Category::Sugar));
+    assert!(parse("sugar-free red bull").categories.contains(Category::UltraProcessed));
+    assert!(!parse("unsweetened iced tea").categories.contains(Category::Sugar));
+    assert!(!parse("coke, no sugar").categories.contains(Category::Sugar));
+    // Alcohol-free drinks.
+    for text in [
+        "alcohol-free beer",
+        "0.0 lager",
+        "non-alcoholic beer",
+        "a non alcoholic cider",
+        "virgin mojito",
+        "beer 0.0%",
+    ] {
+        assert!(
+            !parse(text).categories.contains(Category::Alcohol),
+            "{text}: {:?}",
+            parse(text).items
+        );
+        assert!(parse(text).has_food(), "{text} still names a drink");
+    }
+    assert!(parse("a 5% lager").categories.contains(Category::Alcohol));
+}
+
+#[test]
+fn typos_in_long_words_are_corrected() {
+    for (typo, food) in [
+        ("cauliflowr cheese", "cauliflower"),
+        ("brocccoli", "broccoli"),
+        ("sauerkrautt", "sauerkraut"),
+        ("asparagos spears", "asparagus"),
+    ] {
+        let meal = parse(typo);
+        let found = meal.items.iter().find(|i| i.food == food);
+        assert!(found.is_some_and(|i| i.corrected), "{typo}: {:?}", meal.items);
+    }
+    for (listed, food) in [("brocoli", "broccoli"), ("bluberries", "blueberries"), ("yoghurt", "yogurt"), ("saurkraut", "sauerkraut")] {
+        assert_eq!(foods(&parse(listed)), [food], "{listed}");
+    }
+}
+
+#[test]
+fn similar_short_words_are_never_confused() {
+    assert_eq!(foods(&parse("a pear")), ["pear"]);
+    assert_eq!(foods(&parse("peas")), ["peas"]);
+    assert_eq!(foods(&parse("pears and peas")), ["pear", "peas"]);
+    assert!(parse("saw a bear").items.is_empty());
+    assert!(parse("gummy bears").categories.contains(Category::Sugar));
+    assert!(!parse("two bears").categories.contains(Category::Alcohol));
+    assert!(!parse("see you later").categories.contains(Category::Alcohol));
+    assert!(!parse("lunch break").has_food());
+}
+
+#[test]
+fn several_meals_in_one_message() {
+    let meal = parse("Breakfast: porridge with flaxseed. Lunch: tuna sandwich. Dinner: dal");
+    assert_eq!(item(&meal, "flaxseed").meal, Some("breakfast"));
+    let dal = meal.items.iter().find(|i| i.plant == Some("lentil")).expect("dal");
+    assert_eq!(dal.meal, Some("dinner"));
+    assert!(meal.categories.contains(Category::Omega3));
+    // A label is not a food: "Dessert:" names the section, the fruit is what was eaten.
+    let meal = parse("Dessert: an apple");
+    assert!(!meal.categories.contains(Category::Sugar));
+    assert_eq!(item(&meal, "apple").meal, Some("dessert"));
+}
+
+#[test]
+fn cocoa_percentage_decides_dark_chocolate() {
+    assert_eq!(ids(&parse("99% dark chocolate")), ["polyphenol"]);
+    assert_eq!(ids(&parse("dark chocolate, 85 percent")), ["polyphenol"]);
+    assert_eq!(ids(&parse("2 squares of 70% dark chocolate")), ["sugar"]);
+    assert_eq!(ids(&parse("milk chocolate bar")), ["sugar"]);
+}
+
+#[test]
+fn compound_foods_are_one_food() {
+    let cases: &[(&str, &[&str])] = &[
+        ("peanut butter on toast", &[]),
+        ("chocolate cake", &["sugar"]),
+        ("milk chocolate", &["sugar"]),
+        ("beer-battered fish", &[]),
+        ("non-alcoholic beer", &[]),
+        ("onion rings", &["fast_food"]),
+        ("banana bread", &["sugar"]),
+        ("hot dog", &["ultra_processed"]),
+        ("ice cream", &["sugar"]),
+        ("apple pie", &["sugar"]),
+        ("sweet potato", &["fiber"]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&ids(&parse(text)), expected, "{text}: {:?}", parse(text).items);
+    }
+    assert!(parse("garlic bread").categories.contains(Category::Prebiotic));
+    assert_eq!(parse("peanut butter").plants, ["peanut"]);
+}
+
+#[test]
+fn plants_count_once_per_plant() {
+    assert_eq!(parse("banana and another banana").plants, ["banana"]);
+    assert_eq!(parse("blueberries and raspberries").plants.len(), 2);
+    assert_eq!(parse("a blueberry, more blueberries").plants, ["blueberry"]);
+    assert!(parse("coffee and green tea with cinnamon").plants.is_empty());
+}
+
+#[test]
+fn emoji_case_and_accents() {
+    assert!(parse("🍕🍺").categories.contains(Category::Alcohol));
+    assert!(parse("🍕🍺").categories.contains(Category::FastFood));
+    assert!(parse("🥦").categories.contains(Category::Fiber));
+    assert_eq!(foods(&parse("BROCCOLI")), ["broccoli"]);
+    assert!(parse("Café au lait and a crème brûlée").categories.contains(Category::Sugar));
+}
+
+#[test]
+fn matched_text_is_the_users_own_words() {
+    let text = "Had 2 BLUEBERRY muffins";
+    let meal = parse(text);
+    assert_eq!(meal.items.len(), 1, "{:?}", meal.items);
+    assert_eq!(meal.items[0].matched, "BLUEBERRY muffins");
+    assert_eq!(meal.items[0].quantity, 2.0);
+}
+
+#[test]
+fn bad_input_gives_a_valid_meal() {
+    let huge = "porridge and kefir. ".repeat(5_000);
+    assert!(huge.len() >= 100_000);
+    let meal = parse(&huge);
+    assert!(meal.categories.contains(Category::Fermented));
+    let binary: String = String::from_utf8_lossy(&[0xff, 0x00, 0xfe, 0x80, b'a', 0x9f]).into();
+    let inputs = [
+        "",
+        " ",
+        binary.as_str(),
+        "שלום עולם סלט",
+        "مرحبا بالعالم",
+        "😀😀🎉",
+        "?!.,;:-()%%%",
+        "\u{202e}kefir\u{202c}",
+        "0.0.0.0 1/0 ½½½ 99999999999999999999999999%",
+    ];
+    for text in inputs {
+        let meal = parse(text);
+        assert!(serde_json::to_string(&meal).is_ok());
+        assert!(meal.fibre_g.is_finite());
+    }
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let json = serde_json::to_value(parse("3 beers and a burger")).unwrap();
+    for key in ["categories", "plants", "fibre_g", "items"] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    let item = &json["items"][0];
+    for key in ["food", "matched", "quantity", "categories", "plant", "fibre_g", "negated"] {
+        assert!(item.get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["categories"], serde_json::json!(["alcohol", "fast_food"]));
+}

@@ -100,7 +100,9 @@ fn modifiers_remove_one_category() {
 fn typos_in_long_words_are_corrected() {
     for (typo, food) in [
         ("cauliflowr cheese", "cauliflower"),
-        ("brocccoli", "broccoli"),
+        ("chickpeaz", "chickpeas"),
+        ("pistacios", "pistachios"),
+        ("kombuca", "kombucha"),
         ("sauerkrautt", "sauerkraut"),
         ("asparagos spears", "asparagus"),
     ] {

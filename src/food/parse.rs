@@ -118,7 +118,7 @@ impl Lexicon {
                 continue;
             }
             let w = &tokens.norm[t.norm.clone()];
-            if self.word(w).flags & word::KNOWN != 0 || self.dictionary.contains(w) {
+            if self.word(w).flags & word::KNOWN != 0 || self.is_english_word(w) {
                 continue;
             }
             if let Some(fix) = self.closest_food_word(w) {

@@ -57,6 +57,13 @@ fn bench_match(c: &mut Criterion) {
         })
     });
     group.finish();
+    c.bench_function("best_match_one_question", |b| {
+        b.iter(|| {
+            knowledge
+                .best_match(black_box("does sugar cause acne?"))
+                .is_some()
+        })
+    });
 }
 
 fn bench_build(c: &mut Criterion) {

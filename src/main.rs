@@ -13,7 +13,11 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "gutskin", version, about = "Make the gut-skin connection visible.")]
+#[command(
+    name = "gutskin",
+    version,
+    about = "Make the gut-skin connection visible."
+)]
 struct Cli {
     /// A food lexicon to use instead of the built-in config/foods.toml.
     #[arg(long, global = true, env = "GUTSKIN_FOODS")]
@@ -143,8 +147,18 @@ fn faq_command(
         let question = question.context("give the question, or use --jsonl")?;
         match knowledge.closest(&question) {
             Some(m) if knowledge.is_answerable(&m) => {
-                writeln!(out, "topic: {} (score {:.3}, bm25 {:.3})", m.topic.id, m.score, m.bm25)?;
-                writeln!(out, "\n{}\n\n{}\n\n{}", m.topic.question, m.topic.answer, m.topic.source_line())?;
+                writeln!(
+                    out,
+                    "topic: {} (score {:.3}, bm25 {:.3})",
+                    m.topic.id, m.score, m.bm25
+                )?;
+                writeln!(
+                    out,
+                    "\n{}\n\n{}\n\n{}",
+                    m.topic.question,
+                    m.topic.answer,
+                    m.topic.source_line()
+                )?;
             }
             closest => {
                 match closest {
@@ -156,7 +170,11 @@ fn faq_command(
                     None => writeln!(out, "topic: none (no word of the question is known)")?,
                 }
                 let ids: Vec<&str> = knowledge.topics().iter().map(|t| t.id.as_str()).collect();
-                writeln!(out, "\nThat is outside what I can answer. Topics: {}", ids.join(", "))?;
+                writeln!(
+                    out,
+                    "\nThat is outside what I can answer. Topics: {}",
+                    ids.join(", ")
+                )?;
             }
         }
         if top > 0 {
@@ -168,7 +186,11 @@ fn faq_command(
                     None => format!("{term} (unknown)"),
                 })
                 .collect();
-            writeln!(out, "\nterms (idf, uses in questions): {}", terms.join(", "))?;
+            writeln!(
+                out,
+                "\nterms (idf, uses in questions): {}",
+                terms.join(", ")
+            )?;
             writeln!(out, "closest topics:")?;
             for m in knowledge.ranking(&question).iter().take(top) {
                 let notes = match (m.anchored, m.off_topic) {
@@ -197,7 +219,13 @@ fn tips_command(knowledge: &KnowledgeBase) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for tip in knowledge.tips() {
-        writeln!(out, "{} [{}: {}]", tip.id, tip.trigger, tip.trigger.describe(knowledge.tip_rules()))?;
+        writeln!(
+            out,
+            "{} [{}: {}]",
+            tip.id,
+            tip.trigger,
+            tip.trigger.describe(knowledge.tip_rules())
+        )?;
         writeln!(out, "  {}", tip.text)?;
         writeln!(out, "  Sources: {}\n", tip.sources.join("; "))?;
     }

@@ -7,7 +7,11 @@ use std::time::Instant;
 #[test]
 fn builtin_lexicon_loads_with_at_least_400_foods() {
     let lexicon = Lexicon::builtin().expect("config/foods.toml loads");
-    assert!(lexicon.foods().len() >= 400, "{} foods", lexicon.foods().len());
+    assert!(
+        lexicon.foods().len() >= 400,
+        "{} foods",
+        lexicon.foods().len()
+    );
 }
 
 #[test]
@@ -15,15 +19,28 @@ fn every_entry_is_well_formed() {
     let lexicon = Lexicon::builtin().unwrap();
     for food in lexicon.foods() {
         assert_eq!(food.name, food.name.to_lowercase(), "names are lowercase");
-        assert!(!food.fdc.trim().is_empty(), "{} names its FDC item", food.name);
-        assert!(food.portion_g > 0.0 && !food.portion.is_empty(), "{}", food.name);
+        assert!(
+            !food.fdc.trim().is_empty(),
+            "{} names its FDC item",
+            food.name
+        );
+        assert!(
+            food.portion_g > 0.0 && !food.portion.is_empty(),
+            "{}",
+            food.name
+        );
         assert!((0.0..=100.0).contains(&food.fibre_100g), "{}", food.name);
         if let Some(plant) = &food.plant {
             assert!(!plant.trim().is_empty(), "{}", food.name);
         }
         // Each food is found by its own name.
         let found = lexicon.lookup(&food.name).map(|f| f.name.as_str());
-        assert_eq!(found, Some(food.name.as_str()), "{} finds itself", food.name);
+        assert_eq!(
+            found,
+            Some(food.name.as_str()),
+            "{} finds itself",
+            food.name
+        );
     }
 }
 
@@ -42,7 +59,11 @@ fn no_synonym_belongs_to_two_foods() {
                 .collect::<Vec<_>>()
                 .join(" ");
             if let Some(other) = owner.insert(key.clone(), &food.name) {
-                assert_eq!(other, food.name, "{key:?} belongs to {other} and {}", food.name);
+                assert_eq!(
+                    other, food.name,
+                    "{key:?} belongs to {other} and {}",
+                    food.name
+                );
             }
         }
     }
@@ -62,7 +83,10 @@ fn a_shared_phrase_is_rejected() {
 #[test]
 fn an_unknown_category_is_rejected() {
     let text = BUILTIN_LEXICON.replacen("cats = [\"sugar\"]", "cats = [\"sugary\"]", 1);
-    assert!(matches!(Lexicon::from_toml(&text), Err(LexiconError::Toml(_))));
+    assert!(matches!(
+        Lexicon::from_toml(&text),
+        Err(LexiconError::Toml(_))
+    ));
 }
 
 #[test]

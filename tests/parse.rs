@@ -40,7 +40,10 @@ fn quantities() {
     assert_eq!(item(&parse("half an avocado"), "avocado").quantity, 0.5);
     assert_eq!(item(&parse("a couple of apples"), "apple").quantity, 2.0);
     assert_eq!(item(&parse("3 beers"), "beer").quantity, 3.0);
-    assert_eq!(item(&parse("a handful of almonds"), "almonds").quantity, 1.0);
+    assert_eq!(
+        item(&parse("a handful of almonds"), "almonds").quantity,
+        1.0
+    );
     let salmon = parse("200g salmon");
     let salmon = item(&salmon, "salmon");
     assert_eq!(salmon.grams, Some(200.0));
@@ -54,10 +57,19 @@ fn quantities() {
 #[test]
 fn negation_removes_a_food() {
     assert_eq!(ids(&parse("tea, no sugar")), Vec::<&str>::new());
-    assert_eq!(ids(&parse("cup of coffee without sugar")), Vec::<&str>::new());
-    assert!(!parse("soup without onions").categories.contains(Category::Prebiotic));
-    assert!(!parse("skipped the fries").categories.contains(Category::FastFood));
-    assert!(!parse("didn't have dessert").categories.contains(Category::Sugar));
+    assert_eq!(
+        ids(&parse("cup of coffee without sugar")),
+        Vec::<&str>::new()
+    );
+    assert!(!parse("soup without onions")
+        .categories
+        .contains(Category::Prebiotic));
+    assert!(!parse("skipped the fries")
+        .categories
+        .contains(Category::FastFood));
+    assert!(!parse("didn't have dessert")
+        .categories
+        .contains(Category::Sugar));
     assert!(parse("skipped the beer tonight").categories.is_empty());
     let meal = parse("no onions or garlic please");
     assert!(meal.items.iter().all(|i| i.negated), "{:?}", meal.items);
@@ -73,9 +85,15 @@ fn negation_removes_a_food() {
 #[test]
 fn modifiers_remove_one_category() {
     // Sugar-free and unsweetened keep the food, drop its sugar.
-    assert!(!parse("sugar-free red bull").categories.contains(Category::Sugar));
-    assert!(parse("sugar-free red bull").categories.contains(Category::UltraProcessed));
-    assert!(!parse("unsweetened iced tea").categories.contains(Category::Sugar));
+    assert!(!parse("sugar-free red bull")
+        .categories
+        .contains(Category::Sugar));
+    assert!(parse("sugar-free red bull")
+        .categories
+        .contains(Category::UltraProcessed));
+    assert!(!parse("unsweetened iced tea")
+        .categories
+        .contains(Category::Sugar));
     assert!(!parse("coke, no sugar").categories.contains(Category::Sugar));
     // Alcohol-free drinks.
     for text in [
@@ -108,9 +126,18 @@ fn typos_in_long_words_are_corrected() {
     ] {
         let meal = parse(typo);
         let found = meal.items.iter().find(|i| i.food == food);
-        assert!(found.is_some_and(|i| i.corrected), "{typo}: {:?}", meal.items);
+        assert!(
+            found.is_some_and(|i| i.corrected),
+            "{typo}: {:?}",
+            meal.items
+        );
     }
-    for (listed, food) in [("brocoli", "broccoli"), ("bluberries", "blueberries"), ("yoghurt", "yogurt"), ("saurkraut", "sauerkraut")] {
+    for (listed, food) in [
+        ("brocoli", "broccoli"),
+        ("bluberries", "blueberries"),
+        ("yoghurt", "yogurt"),
+        ("saurkraut", "sauerkraut"),
+    ] {
         assert_eq!(foods(&parse(listed)), [food], "{listed}");
     }
 }
@@ -123,7 +150,9 @@ fn similar_short_words_are_never_confused() {
     assert!(parse("saw a bear").items.is_empty());
     assert!(parse("gummy bears").categories.contains(Category::Sugar));
     assert!(!parse("two bears").categories.contains(Category::Alcohol));
-    assert!(!parse("see you later").categories.contains(Category::Alcohol));
+    assert!(!parse("see you later")
+        .categories
+        .contains(Category::Alcohol));
     assert!(!parse("lunch break").has_food());
 }
 
@@ -131,7 +160,11 @@ fn similar_short_words_are_never_confused() {
 fn several_meals_in_one_message() {
     let meal = parse("Breakfast: porridge with flaxseed. Lunch: tuna sandwich. Dinner: dal");
     assert_eq!(item(&meal, "flaxseed").meal, Some("breakfast"));
-    let dal = meal.items.iter().find(|i| i.plant == Some("lentil")).expect("dal");
+    let dal = meal
+        .items
+        .iter()
+        .find(|i| i.plant == Some("lentil"))
+        .expect("dal");
     assert_eq!(dal.meal, Some("dinner"));
     assert!(meal.categories.contains(Category::Omega3));
     // A label is not a food: "Dessert:" names the section, the fruit is what was eaten.
@@ -164,9 +197,16 @@ fn compound_foods_are_one_food() {
         ("sweet potato", &["fiber"]),
     ];
     for (text, expected) in cases {
-        assert_eq!(&ids(&parse(text)), expected, "{text}: {:?}", parse(text).items);
+        assert_eq!(
+            &ids(&parse(text)),
+            expected,
+            "{text}: {:?}",
+            parse(text).items
+        );
     }
-    assert!(parse("garlic bread").categories.contains(Category::Prebiotic));
+    assert!(parse("garlic bread")
+        .categories
+        .contains(Category::Prebiotic));
     assert_eq!(parse("peanut butter").plants, ["peanut"]);
 }
 
@@ -175,7 +215,9 @@ fn plants_count_once_per_plant() {
     assert_eq!(parse("banana and another banana").plants, ["banana"]);
     assert_eq!(parse("blueberries and raspberries").plants.len(), 2);
     assert_eq!(parse("a blueberry, more blueberries").plants, ["blueberry"]);
-    assert!(parse("coffee and green tea with cinnamon").plants.is_empty());
+    assert!(parse("coffee and green tea with cinnamon")
+        .plants
+        .is_empty());
 }
 
 #[test]
@@ -184,7 +226,9 @@ fn emoji_case_and_accents() {
     assert!(parse("🍕🍺").categories.contains(Category::FastFood));
     assert!(parse("🥦").categories.contains(Category::Fiber));
     assert_eq!(foods(&parse("BROCCOLI")), ["broccoli"]);
-    assert!(parse("Café au lait and a crème brûlée").categories.contains(Category::Sugar));
+    assert!(parse("Café au lait and a crème brûlée")
+        .categories
+        .contains(Category::Sugar));
 }
 
 #[test]
@@ -228,8 +272,90 @@ fn json_has_the_documented_fields() {
         assert!(json.get(key).is_some(), "{key}");
     }
     let item = &json["items"][0];
-    for key in ["food", "matched", "quantity", "categories", "plant", "fibre_g", "negated"] {
+    for key in [
+        "food",
+        "matched",
+        "quantity",
+        "categories",
+        "plant",
+        "fibre_g",
+        "negated",
+    ] {
         assert!(item.get(key).is_some(), "{key}");
     }
-    assert_eq!(json["categories"], serde_json::json!(["alcohol", "fast_food"]));
+    assert_eq!(
+        json["categories"],
+        serde_json::json!(["alcohol", "fast_food"])
+    );
+}
+
+#[test]
+fn idioms_with_food_words_are_not_food() {
+    for text in [
+        "Apple Watch says 12k steps",
+        "going bananas at work",
+        "that exam was a piece of cake",
+        "cool beans",
+        "my gut flora",
+    ] {
+        assert!(
+            parse(text).items.is_empty(),
+            "{text}: {:?}",
+            parse(text).items
+        );
+    }
+    // The idiom takes only its own words: a real food beside it still counts.
+    assert_eq!(foods(&parse("going bananas, ate an apple")), ["apple"]);
+}
+
+#[test]
+fn craving_is_not_eating() {
+    assert!(!parse("craving a big mac so bad")
+        .categories
+        .contains(Category::FastFood));
+    assert!(!parse("I want cake").categories.contains(Category::Sugar));
+    assert!(!parse("was tempted by the doughnuts")
+        .categories
+        .contains(Category::Sugar));
+    assert!(parse("craving pizza so I had a burger")
+        .categories
+        .contains(Category::FastFood));
+}
+
+#[test]
+fn an_emoji_after_a_food_is_the_same_food() {
+    // It follows the food's negation and modifiers instead of adding them back.
+    assert!(parse("no beer tonight 🍺").categories.is_empty());
+    assert!(parse("0.0 beer 🍺").categories.is_empty());
+    assert!(parse("alcohol-free prosecco 🥂").categories.is_empty());
+    assert!(parse("cider 🍺").categories.contains(Category::Alcohol));
+    assert!(parse("🍺🍺").categories.contains(Category::Alcohol));
+}
+
+#[test]
+fn six_letter_typos_may_substitute_a_letter() {
+    for (typo, food) in [("garlec", "garlic"), ("kimshi", "kimchi")] {
+        let meal = parse(typo);
+        assert!(
+            meal.items.iter().any(|i| i.food == food && i.corrected),
+            "{typo}: {:?}",
+            meal.items
+        );
+    }
+    // Five-letter words may not ("kefor" is not kefir), and real words are never corrected.
+    assert!(parse("kefor").items.is_empty());
+    assert!(parse("absolute disaster").items.is_empty());
+    assert!(parse("an activist").items.is_empty());
+}
+
+#[test]
+fn crisp_flavours_and_sweetened_coffee() {
+    assert_eq!(
+        ids(&parse("Pringles sour cream & onion")),
+        ["ultra_processed"]
+    );
+    assert!(parse("pumpkin spice latte")
+        .categories
+        .contains(Category::Sugar));
+    assert!(parse("flat white").categories.is_empty());
 }

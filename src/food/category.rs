@@ -138,13 +138,19 @@ impl CategorySet {
         CategorySet(self.0 | other.0)
     }
 
+    pub fn intersection(self, other: CategorySet) -> CategorySet {
+        CategorySet(self.0 & other.0)
+    }
+
     pub fn difference(self, other: CategorySet) -> CategorySet {
         CategorySet(self.0 & !other.0)
     }
 
     /// The members sorted by id (`alcohol` < `fast_food` < ... < `ultra_processed`).
     pub fn iter(self) -> impl Iterator<Item = Category> {
-        Category::BY_ID.into_iter().filter(move |c| self.contains(*c))
+        Category::BY_ID
+            .into_iter()
+            .filter(move |c| self.contains(*c))
     }
 }
 

@@ -99,6 +99,7 @@ struct RulesRecord {
     numbers: BTreeMap<String, f32>,
     common_words: Vec<String>,
     strips: BTreeMap<Category, Vec<String>>,
+    not_food: Vec<String>,
     fuzzy: FuzzyRules,
 }
 
@@ -147,6 +148,8 @@ impl Food {
 pub(crate) enum Target {
     Food(u32),
     Strip(Category),
+    /// A phrase that contains a food word but names no food ("apple watch").
+    NotFood,
 }
 
 pub(crate) mod word {
@@ -237,7 +240,7 @@ impl Lexicon {
             .filter(|m| m.start() == 0 && m.end() == tokens.norm.len())?;
         match self.targets[found.pattern().as_usize()] {
             Target::Food(id) => self.foods.get(id as usize),
-            Target::Strip(_) => None,
+            Target::Strip(_) | Target::NotFood => None,
         }
     }
 
@@ -363,12 +366,18 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             return Err(entry_error(&f.name, "fibre_100g must be 0-100"));
         }
         if f.fdc.trim().is_empty() {
-            return Err(entry_error(&f.name, "fdc must name the FoodData Central item"));
+            return Err(entry_error(
+                &f.name,
+                "fdc must name the FoodData Central item",
+            ));
         }
         for phrase in std::iter::once(&f.name).chain(&f.also) {
             tokenize(phrase, &symbols, &mut tokens);
             if tokens.list.is_empty() {
-                return Err(entry_error(&f.name, format!("phrase {phrase:?} has no words")));
+                return Err(entry_error(
+                    &f.name,
+                    format!("phrase {phrase:?} has no words"),
+                ));
             }
             for i in 0..tokens.list.len() {
                 if tokens.list[i].kind == TokenKind::Word {
@@ -476,6 +485,22 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         }
     }
 
+    for phrase in &rules.not_food {
+        tokenize(phrase, &symbols, &mut tokens);
+        if tokens.list.is_empty() {
+            return Err(entry_error(phrase, "not_food phrase has no words"));
+        }
+        if let Some(&other) = owner.get(&tokens.norm) {
+            return Err(LexiconError::DuplicatePhrase {
+                phrase: phrase.clone(),
+                first: foods[other as usize].name.clone(),
+                second: "not_food".to_string(),
+            });
+        }
+        patterns.push(tokens.norm.clone());
+        targets.push(Target::NotFood);
+    }
+
     let mut fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>> = FxHashMap::default();
     for (pattern, target) in patterns.iter().zip(&targets) {
         let Target::Food(id) = *target else { continue };
@@ -484,7 +509,10 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             && !w.contains(' ')
             && w.bytes().all(|b| b.is_ascii_lowercase())
         {
-            fuzzy.entry(w.as_bytes()[0]).or_default().push((w.into(), id));
+            fuzzy
+                .entry(w.as_bytes()[0])
+                .or_default()
+                .push((w.into(), id));
         }
     }
 

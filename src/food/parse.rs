@@ -5,7 +5,7 @@
 //! 1. Typos: a word of at least five letters that is neither in a phrase, nor a rule word, nor
 //!    an English word (`config/english-words.txt`) is replaced by the single food word it most
 //!    resembles: Jaro-Winkler above a threshold, and one inserted, dropped or swapped letter
-//!    for words of five or six letters, any one edit up to nine letters, two edits beyond.
+//!    for words of five letters, any one edit up to nine letters, two edits beyond.
 //!    Short words are never corrected by substitution, so "bears" never becomes "beers".
 //! 2. Phrases: the longest phrase wins ("peanut butter" over "butter", "chocolate cake" over
 //!    "chocolate"). A word followed by ":" that names a meal ("Lunch:") opens a section.
@@ -161,8 +161,8 @@ impl Lexicon {
             let edits = strsim::osa_distance(w, candidate);
             let plausible = match n {
                 // One inserted, dropped or swapped letter; never a substituted one.
-                ..=6 => edits == 1 && (m != n || is_transposition(w, candidate)),
-                7..=9 => edits == 1,
+                ..=5 => edits == 1 && (m != n || is_transposition(w, candidate)),
+                6..=9 => edits == 1,
                 _ => edits <= 2,
             };
             if !plausible {
@@ -197,6 +197,10 @@ impl Lexicon {
             let first = tokens.index_at(m.start());
             let last = tokens.last_index_before(m.end());
             let target = self.targets[m.pattern().as_usize()];
+            if let Target::NotFood = target {
+                // "Apple Watch", "going bananas": the words are taken, nothing is eaten.
+                continue;
+            }
             if let Target::Food(_) = target {
                 // "Dessert: fruit" names a section, not a dessert.
                 if first == last && self.is_section_label(tokens, first) {
@@ -269,6 +273,7 @@ impl Lexicon {
                     strips.push((hit.first, hit.last, category));
                     continue;
                 }
+                Target::NotFood => continue,
             };
             let food = &self.foods[id as usize];
             let previous = spans.last().copied().zip(items.last().map(|i| i.negated));
@@ -291,7 +296,8 @@ impl Lexicon {
                     };
                 }
             }
-            if categories.contains(Category::Alcohol) && is_alcohol_free(tokens, hit.first, hit.last)
+            if categories.contains(Category::Alcohol)
+                && is_alcohol_free(tokens, hit.first, hit.last)
             {
                 categories.remove(Category::Alcohol);
             }
@@ -310,7 +316,9 @@ impl Lexicon {
                 fibre_g: round1(fibre),
                 negated,
                 meal: section,
-                corrected: corrected.iter().any(|&c| (hit.first..=hit.last).contains(&c)),
+                corrected: corrected
+                    .iter()
+                    .any(|&c| (hit.first..=hit.last).contains(&c)),
                 food_id: id,
             });
             spans.push((hit.first, hit.last));
@@ -338,6 +346,8 @@ impl Lexicon {
             }
         }
 
+        self.echo_emoji(tokens, &spans, &mut items);
+
         let mut meal = Meal {
             categories: CategorySet::EMPTY,
             plants: Vec::new(),
@@ -356,6 +366,54 @@ impl Lexicon {
         }
         meal.fibre_g = round1(fibre);
         meal
+    }
+
+    /// An emoji after a food it illustrates ("no beer 🍺", "alcohol-free prosecco 🥂") is the
+    /// same food again, not a second one: it follows that food's negation and modifiers.
+    /// It illustrates a food earlier in the clause that either names it ("0.0 beer" for 🍺) or
+    /// shares a category with it ("cider" for 🍺).
+    fn echo_emoji(&self, tokens: &Tokens, spans: &[(usize, usize)], items: &mut [Item<'_>]) {
+        for i in 1..items.len() {
+            let (first, last) = spans[i];
+            if first != last || tokens.list[first].kind != TokenKind::Symbol {
+                continue;
+            }
+            let pictured = &self.foods[items[i].food_id as usize];
+            let in_clause = |j: usize| {
+                tokens.list[spans[j].0].kind != TokenKind::Symbol
+                    && (spans[j].1 + 1..first).all(|k| {
+                        tokens.list[k].kind == TokenKind::Symbol
+                            || !breaks_clause(tokens, k)
+                            || tokens.is_punct(k, ',')
+                    })
+            };
+            let names_it = |j: usize| {
+                let (from, to) = spans[j];
+                pictured
+                    .name
+                    .split(' ')
+                    .all(|w| (from..=to).any(|k| tokens.text(k) == w))
+            };
+            let shares_category = |j: usize| {
+                let described = self.foods[items[j].food_id as usize].categories;
+                !described.intersection(pictured.categories).is_empty()
+            };
+            let Some(j) = (0..i)
+                .rev()
+                .take_while(|&j| in_clause(j))
+                .find(|&j| names_it(j) || shares_category(j))
+            else {
+                continue;
+            };
+            if names_it(j) {
+                items[i].categories = items[i].categories.intersection(items[j].categories);
+            } else {
+                let original = self.foods[items[j].food_id as usize].categories;
+                let lost = original.difference(items[j].categories);
+                items[i].categories = items[i].categories.difference(lost);
+            }
+            items[i].negated = items[j].negated;
+        }
     }
 
     fn lookup_food(&self, item: &Item<'_>) -> Option<&Food> {
@@ -486,7 +544,9 @@ impl Lexicon {
         spans.iter().rposition(|&(_, l)| l < first).filter(|&i| {
             let end = spans[i].1;
             first - end <= MODIFIER_REACH
-                && (end + 1..first).all(|j| !breaks_clause(tokens, j) || tokens.is_punct(j, ','))
+                && (end + 1..first).all(|j| {
+                    !breaks_clause(tokens, j) || tokens.is_punct(j, ',') || tokens.is_punct(j, '(')
+                })
         })
     }
 }
@@ -497,7 +557,10 @@ fn is_transposition(a: &str, b: &str) -> bool {
         return false;
     }
     let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    diffs.len() == 2 && diffs[1] == diffs[0] + 1 && a[diffs[0]] == b[diffs[1]] && a[diffs[1]] == b[diffs[0]]
+    diffs.len() == 2
+        && diffs[1] == diffs[0] + 1
+        && a[diffs[0]] == b[diffs[1]]
+        && a[diffs[1]] == b[diffs[0]]
 }
 
 /// A percentage written next to a food: "85% dark chocolate", "dark chocolate (70 percent)".

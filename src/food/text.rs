@@ -76,7 +76,10 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Invisible parts of emoji sequences: variation selectors, joiners, skin tones.
 fn is_emoji_modifier(c: char) -> bool {
-    matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{200D}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}')
+    matches!(
+        c,
+        '\u{FE0E}' | '\u{FE0F}' | '\u{200D}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}'
+    )
 }
 
 fn vulgar_fraction(c: char) -> Option<f32> {
@@ -94,7 +97,10 @@ fn vulgar_fraction(c: char) -> Option<f32> {
 /// Whether `c` would become a symbol token if a phrase used it: not a letter, digit, space,
 /// apostrophe or one of the ASCII characters the tokeniser already interprets.
 pub fn is_symbol_char(c: char) -> bool {
-    !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !is_apostrophe(c)
+    !c.is_ascii()
+        && !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !is_apostrophe(c)
         && !is_emoji_modifier(c)
         && vulgar_fraction(c).is_none()
 }
@@ -214,7 +220,9 @@ pub fn tokenize(text: &str, symbols: &FxHashSet<char>, out: &mut Tokens) {
             match c {
                 '&' | '+' => b.single(TokenKind::Word, "and", 0.0, here),
                 '*' => b.single(TokenKind::Word, "x", 0.0, here),
-                '-' | '/' | '_' if b.kind.is_some() && next.is_some_and(|n| n.is_alphanumeric()) => {
+                '-' | '/' | '_'
+                    if b.kind.is_some() && next.is_some_and(|n| n.is_alphanumeric()) =>
+                {
                     b.finish()
                 }
                 ',' | '.' | ';' | ':' | '!' | '?' | '(' | ')' | '-' | '%' => {
@@ -284,7 +292,10 @@ mod tests {
             ["mcdonalds", "creme", "brulee", ",", "sugar", "free", "!"]
         );
         assert_eq!(words("didn't have dessert"), ["didnt", "have", "dessert"]);
-        assert_eq!(words("mac & cheese + peas"), ["mac", "and", "cheese", "and", "peas"]);
+        assert_eq!(
+            words("mac & cheese + peas"),
+            ["mac", "and", "cheese", "and", "peas"]
+        );
     }
 
     #[test]
@@ -293,7 +304,10 @@ mod tests {
         assert_eq!(words("2x beer x2"), ["2", "x", "beer", "x", "2"]);
         assert_eq!(words("0.0 lager, 1,5 l"), ["0.0", "lager", ",", "1.5", "l"]);
         assert_eq!(words("85% dark"), ["85", "%", "dark"]);
-        assert_eq!(words("½ avocado 1/2 lime 1½ cups"), ["0.5", "avocado", "1/2", "lime", "1.5", "cups"]);
+        assert_eq!(
+            words("½ avocado 1/2 lime 1½ cups"),
+            ["0.5", "avocado", "1/2", "lime", "1.5", "cups"]
+        );
     }
 
     #[test]

@@ -14,13 +14,17 @@ use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
+/// The token an off-topic marker ("recipe", "weather") becomes. Words are made of ASCII
+/// letters and digits, so no text can produce it by itself.
+pub(crate) const OFF_TOPIC_TOKEN: &str = "~off_topic";
+
 /// One search term of an analysed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Term {
     /// The stemmed form the index is keyed by.
     pub stem: String,
     /// The word as written (lowercase ASCII), kept for typo matching. For a term produced by a
-    /// synonym it is the stem itself, which is always known to the index.
+    /// synonym it is the concept token itself, which the index knows.
     pub word: String,
 }
 
@@ -47,6 +51,7 @@ impl Analyzer {
     pub fn new(
         stopwords: &[String],
         synonyms: &BTreeMap<String, Vec<String>>,
+        off_topic: &[String],
     ) -> Result<Analyzer, KnowledgeError> {
         let stemmer = Stemmer::create(Algorithm::English);
         let mut analyzer = Analyzer {
@@ -98,8 +103,39 @@ impl Analyzer {
                     });
             }
         }
+        // Off-topic markers are synonyms of a token no text can spell, so that phrases of
+        // stopwords ("how to make a") and single words mark a question alike.
+        let marker = vec![OFF_TOPIC_TOKEN.to_string()];
+        for phrase_text in off_topic {
+            let phrase = analyzer.stems(phrase_text);
+            if phrase.is_empty() {
+                return Err(KnowledgeError::Synonym {
+                    phrase: phrase_text.clone(),
+                    problem: "the off-topic marker has no letters or digits".into(),
+                });
+            }
+            match owner.insert(phrase.clone(), OFF_TOPIC_TOKEN) {
+                None => {}
+                // "recipe" and "recipes" stem alike: one rewrite serves both.
+                Some(OFF_TOPIC_TOKEN) => continue,
+                Some(first) => {
+                    return Err(KnowledgeError::Synonym {
+                        phrase: phrase_text.clone(),
+                        problem: format!("it is an off-topic marker and a synonym of {first:?}"),
+                    })
+                }
+            }
+            analyzer
+                .rewrites
+                .entry(phrase[0].clone())
+                .or_default()
+                .push(Rewrite {
+                    phrase,
+                    replacement: marker.clone(),
+                });
+        }
         for rewrites in analyzer.rewrites.values_mut() {
-            rewrites.sort_by(|a, b| b.phrase.len().cmp(&a.phrase.len()));
+            rewrites.sort_by_key(|r| std::cmp::Reverse(r.phrase.len()));
         }
         Ok(analyzer)
     }
@@ -108,7 +144,11 @@ impl Analyzer {
     /// and become index tokens as written, so they are never split or stemmed apart; a word of
     /// a several-word key that is not itself a key ("chocolate" in "polyphenol chocolate")
     /// is stemmed like text, so it meets the same word written elsewhere.
-    fn concept_tokens(&self, canonical: &str, synonyms: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    fn concept_tokens(
+        &self,
+        canonical: &str,
+        synonyms: &BTreeMap<String, Vec<String>>,
+    ) -> Vec<String> {
         let words: Vec<&str> = canonical.split_whitespace().collect();
         if words.len() == 1 {
             return vec![canonical.to_ascii_lowercase()];
@@ -215,12 +255,20 @@ mod tests {
             .map(String::from)
             .to_vec();
         let mut syn = BTreeMap::new();
-        syn.insert("acne".to_string(), vec!["zits".to_string(), "break out".to_string()]);
+        syn.insert(
+            "acne".to_string(),
+            vec!["zits".to_string(), "break out".to_string()],
+        );
         syn.insert("omega3".to_string(), vec!["omega 3".to_string()]);
         syn.insert("fastfood".to_string(), vec!["fish and chips".to_string()]);
         syn.insert("ultra".to_string(), vec!["chips".to_string()]);
         syn.insert("timeline".to_string(), vec!["how long".to_string()]);
-        Analyzer::new(&stop, &syn).expect("valid synonyms")
+        Analyzer::new(
+            &stop,
+            &syn,
+            &["recipe".to_string(), "how to make a".to_string()],
+        )
+        .expect("valid synonyms")
     }
 
     fn stems(a: &Analyzer, text: &str) -> Vec<String> {
@@ -238,7 +286,10 @@ mod tests {
     #[test]
     fn synonyms_rewrite_phrases_longest_first_and_stopwords_go() {
         let a = analyzer();
-        assert_eq!(stems(&a, "do zits break out? acne!"), ["acne", "acne", "acne"]);
+        assert_eq!(
+            stems(&a, "do zits break out? acne!"),
+            ["acne", "acne", "acne"]
+        );
         assert_eq!(stems(&a, "omega-3s"), ["omega3"]);
         assert_eq!(stems(&a, "Omega3"), ["omega3"]);
         assert_eq!(stems(&a, "fish and chips"), ["fastfood"]);
@@ -246,6 +297,8 @@ mod tests {
         // A stopword inside a synonym phrase still counts as part of the phrase.
         assert_eq!(stems(&a, "how long is it"), ["timeline", "it"]);
         assert_eq!(stems(&a, "What is the probiotics"), ["probiot"]);
+        assert_eq!(stems(&a, "how to make a cake"), [OFF_TOPIC_TOKEN, "cake"]);
+        assert_eq!(stems(&a, "recipes please"), [OFF_TOPIC_TOKEN, "pleas"]);
     }
 
     #[test]
@@ -254,7 +307,7 @@ mod tests {
         syn.insert("acne".to_string(), vec!["spots".to_string()]);
         syn.insert("plants".to_string(), vec!["spot".to_string()]);
         assert!(matches!(
-            Analyzer::new(&[], &syn),
+            Analyzer::new(&[], &syn, &[]),
             Err(KnowledgeError::Synonym { .. })
         ));
     }

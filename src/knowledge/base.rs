@@ -8,12 +8,16 @@
 //! - answers fit [`MAX_ANSWER_CHARS`], tips [`MAX_TIP_CHARS`];
 //! - every topic in [`MEDICAL_TOPICS`] carries [`MEDICAL_NOTE`];
 //! - tip triggers are known (see `tips::Trigger`) and the matching settings are in range;
-//! - no synonym variant stands for two different words.
+//! - no synonym variant stands for two different words, and no topic's own text contains an
+//!   off-topic marker (it would veto the questions it answers).
+//!
+//! A question is answered when its best topic is anchored, names nothing off-topic, and
+//! clears `min_confidence` and `min_bm25` (see `index` for what these measure).
 
-use super::analyzer::{Analyzer, Term};
+use super::analyzer::{Analyzer, Term, OFF_TOPIC_TOKEN};
 use super::index::{Bm25Params, FieldTerms, Index, Ranked};
-use rustc_hash::FxHashSet;
 use super::tips::{self, DayContext, Tip, TipRules, Trigger};
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -101,6 +105,8 @@ struct MatchingRecord {
     answer_weight: f32,
     min_confidence: f32,
     min_bm25: f32,
+    weak_word_weight: f32,
+    unknown_word_idf: f32,
     fuzzy_min_letters: usize,
 }
 
@@ -180,8 +186,6 @@ pub struct KnowledgeBase {
     tip_rules: TipRules,
     analyzer: Analyzer,
     index: Index,
-    /// Index tokens of words that mark a question as outside the bot's scope.
-    off_topic: FxHashSet<String>,
     min_confidence: f32,
     min_bm25: f32,
 }
@@ -218,7 +222,25 @@ impl KnowledgeBase {
             .collect::<Result<Vec<_>, _>>()?;
         check_unique("tip", tips.iter().map(|t| t.id.as_str()))?;
 
-        let analyzer = Analyzer::new(&record.stopwords, &record.synonyms)?;
+        let analyzer = Analyzer::new(&record.stopwords, &record.synonyms, &record.off_topic_words)?;
+        // A topic whose own text reads as off-topic would veto the questions it answers.
+        for topic in &topics {
+            let texts = std::iter::once(&topic.question)
+                .chain(&topic.phrasings)
+                .chain(std::iter::once(&topic.answer));
+            for text in texts {
+                if analyzer
+                    .terms(text)
+                    .iter()
+                    .any(|t| t.stem == OFF_TOPIC_TOKEN)
+                {
+                    return Err(KnowledgeError::Topic {
+                        id: topic.id.clone(),
+                        problem: format!("{text:?} contains an off-topic marker"),
+                    });
+                }
+            }
+        }
         let fields: Vec<FieldTerms> = topics
             .iter()
             .map(|topic| {
@@ -253,6 +275,8 @@ impl KnowledgeBase {
             b: m.b,
             question_weight: m.question_weight,
             answer_weight: m.answer_weight,
+            weak_word_weight: m.weak_word_weight,
+            unknown_word_idf: m.unknown_word_idf,
             fuzzy_min_letters: m.fuzzy_min_letters,
         };
         let tokens_of = |words: &[String]| -> FxHashSet<String> {
@@ -263,26 +287,13 @@ impl KnowledgeBase {
                 .collect()
         };
         let weak = tokens_of(&record.weak_words);
-        let off_topic = tokens_of(&record.off_topic_words);
         let index = Index::build(&fields, &typo_words, &weak, params);
-        // A marker the topics themselves use would veto questions they answer.
-        for word in &record.off_topic_words {
-            for term in analyzer.terms(word) {
-                if index.knows(&term.stem) {
-                    return Err(KnowledgeError::Setting {
-                        name: "off_topic_words",
-                        problem: format!("{word:?} reads as {:?}, which topics use", term.stem),
-                    });
-                }
-            }
-        }
         Ok(KnowledgeBase {
             topics,
             tips,
             tip_rules: record.tip_rules,
             analyzer,
             index,
-            off_topic,
             min_confidence: m.min_confidence,
             min_bm25: m.min_bm25,
         })
@@ -318,7 +329,7 @@ impl KnowledgeBase {
     }
 
     fn names_off_topic(&self, terms: &[Term]) -> bool {
-        terms.iter().any(|t| self.off_topic.contains(&t.stem))
+        terms.iter().any(|t| t.stem == OFF_TOPIC_TOKEN)
     }
 
     fn topic_match(&self, ranked: Ranked, off_topic: bool) -> TopicMatch<'_> {
@@ -378,13 +389,27 @@ impl KnowledgeBase {
 }
 
 fn check_matching(m: &MatchingRecord) -> Result<(), KnowledgeError> {
-    let checks: [(&'static str, bool); 7] = [
+    let checks: [(&'static str, bool); 9] = [
         ("k1", m.k1 > 0.0 && m.k1.is_finite()),
         ("b", (0.0..=1.0).contains(&m.b)),
-        ("question_weight", m.question_weight > 0.0 && m.question_weight.is_finite()),
-        ("answer_weight", m.answer_weight >= 0.0 && m.answer_weight.is_finite()),
+        (
+            "question_weight",
+            m.question_weight > 0.0 && m.question_weight.is_finite(),
+        ),
+        (
+            "answer_weight",
+            m.answer_weight >= 0.0 && m.answer_weight.is_finite(),
+        ),
         ("min_confidence", (0.0..=1.0).contains(&m.min_confidence)),
         ("min_bm25", m.min_bm25 >= 0.0 && m.min_bm25.is_finite()),
+        (
+            "weak_word_weight",
+            (0.0..=1.0).contains(&m.weak_word_weight),
+        ),
+        (
+            "unknown_word_idf",
+            m.unknown_word_idf > 0.0 && m.unknown_word_idf.is_finite(),
+        ),
         ("fuzzy_min_letters", m.fuzzy_min_letters >= 3),
     ];
     for (name, ok) in checks {
@@ -453,7 +478,9 @@ fn topic_from_record(record: TopicRecord) -> Result<Topic, KnowledgeError> {
     }
     let medical = MEDICAL_TOPICS.contains(&record.id.as_str());
     if medical && !answer.to_lowercase().contains(MEDICAL_NOTE) {
-        return Err(problem(format!("a treatment answer must say {MEDICAL_NOTE:?}")));
+        return Err(problem(format!(
+            "a treatment answer must say {MEDICAL_NOTE:?}"
+        )));
     }
     Ok(Topic {
         answer: answer.to_string(),
@@ -563,11 +590,17 @@ mod tests {
             Err(KnowledgeError::Tip { .. })
         ));
         assert!(matches!(
-            edited("trigger = \"missing:omega3\"", "trigger = \"missing:alcohol\""),
+            edited(
+                "trigger = \"missing:omega3\"",
+                "trigger = \"missing:alcohol\""
+            ),
             Err(KnowledgeError::Tip { .. })
         ));
         assert!(matches!(
-            edited("This is general information, not medical advice.\"\"\"", "\"\"\""),
+            edited(
+                "This is general information, not medical advice.\"\"\"",
+                "\"\"\""
+            ),
             Err(KnowledgeError::Topic { .. })
         ));
         let long = format!("answer = \"\"\"{}", "x".repeat(MAX_ANSWER_CHARS));
@@ -576,7 +609,10 @@ mod tests {
             Err(KnowledgeError::Topic { .. })
         ));
         assert!(matches!(
-            edited("sources = [\"gutskin's storage design (DESIGN.md, the store layer)\"]", "sources = []"),
+            edited(
+                "sources = [\"gutskin's storage design (DESIGN.md, the store layer)\"]",
+                "sources = []"
+            ),
             Err(KnowledgeError::Topic { .. })
         ));
         assert!(matches!(

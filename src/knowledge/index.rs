@@ -6,10 +6,18 @@
 //! normalised weight is computed once at build time, so a query only sums `idf * weight`
 //! over its terms' postings: a few dozen additions for a typical question.
 //!
-//! Besides the best topic's BM25 score, a query reports its *confidence*: the score divided
-//! by the most its terms could score, which is the sum of their idf (a word no topic knows
-//! counts at the idf of a word found nowhere). A question about the weather has mostly
-//! unknown words and a low confidence even when one of its words is known.
+//! Three signals decide whether the best topic is good enough (the thresholds live in
+//! `KnowledgeBase`):
+//! - *confidence*: the score divided by the most the question's terms could score in any
+//!   topic, an unknown word counting a fixed `unknown_word_idf`. A question about the weather
+//!   has mostly unknown words and a low confidence even when one of its words is known;
+//! - *anchored*: some term that is not weak ("day", "food") occurs in the topic's question
+//!   field, so a word mentioned in passing in an answer cannot carry a match alone;
+//! - the raw BM25 score, as a floor.
+//!
+//! Weak words also rank topics at a fraction of their idf, and an unknown word of at least
+//! `fuzzy_min_letters` letters that is one edit away from exactly one known word (same first
+//! letter) is read as that word.
 
 use super::analyzer::Term;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,6 +29,10 @@ pub(crate) struct Bm25Params {
     pub b: f32,
     pub question_weight: f32,
     pub answer_weight: f32,
+    /// Weak words' idf is multiplied by this: they rank topics less than real subjects.
+    pub weak_word_weight: f32,
+    /// What an unknown word costs the confidence, in idf units.
+    pub unknown_word_idf: f32,
     pub fuzzy_min_letters: usize,
 }
 
@@ -119,7 +131,7 @@ pub(crate) struct Index {
     weak: Vec<bool>,
     /// Per term: how often it occurs in all question fields together (for diagnostics).
     question_cf: Vec<f32>,
-    /// The idf of a term no topic contains: what an unknown word costs the confidence.
+    /// What an unknown word costs the confidence.
     unknown_idf: f32,
     typos: TypoMap,
     fuzzy_min_letters: usize,
@@ -202,12 +214,22 @@ impl Index {
         }
         let n = topic_count as f32;
         let idf_of = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        let idf = df.iter().map(|&d| idf_of(d)).collect();
-
         let mut weak_terms = vec![false; term_count];
         for (stem, &id) in &term_ids {
             weak_terms[id as usize] = weak.contains(stem);
         }
+        let idf = df
+            .iter()
+            .zip(&weak_terms)
+            .map(|(&d, &is_weak)| {
+                idf_of(d)
+                    * if is_weak {
+                        params.weak_word_weight
+                    } else {
+                        1.0
+                    }
+            })
+            .collect();
 
         let mut typos = TypoMap::default();
         let min = params.fuzzy_min_letters;
@@ -231,7 +253,7 @@ impl Index {
             best_weight,
             weak: weak_terms,
             question_cf,
-            unknown_idf: idf_of(0.0),
+            unknown_idf: params.unknown_word_idf,
             typos,
             fuzzy_min_letters: min,
             topic_count,
@@ -326,11 +348,6 @@ impl Index {
         Some((stem, self.idf[id as usize], self.question_cf[id as usize]))
     }
 
-    /// Whether any topic contains the index token.
-    pub fn knows(&self, stem: &str) -> bool {
-        self.term_ids.contains_key(stem)
-    }
-
     pub fn term_count(&self) -> usize {
         self.term_ids.len()
     }
@@ -382,6 +399,8 @@ mod tests {
             b: 0.75,
             question_weight: 3.0,
             answer_weight: 1.0,
+            weak_word_weight: 0.5,
+            unknown_word_idf: 2.0,
             fuzzy_min_letters: 6,
         }
     }
@@ -409,15 +428,23 @@ mod tests {
         let index = index();
         assert_eq!(index.rank(&terms("sugar acne")).map(|r| r.topic), Some(0));
         assert_eq!(index.rank(&terms("acne gut")).map(|r| r.topic), Some(1));
-        assert_eq!(index.rank(&terms("probiotics acne")).map(|r| r.topic), Some(2));
+        assert_eq!(
+            index.rank(&terms("probiotics acne")).map(|r| r.topic),
+            Some(2)
+        );
     }
 
     #[test]
     fn unknown_words_lower_the_confidence() {
         let index = index();
         let known = index.rank(&terms("probiotics")).expect("known");
-        let mixed = index.rank(&terms("probiotics weather tomorrow")).expect("known");
-        assert!(mixed.confidence < known.confidence / 2.0, "{mixed:?} vs {known:?}");
+        let mixed = index
+            .rank(&terms("probiotics weather tomorrow"))
+            .expect("known");
+        assert!(
+            mixed.confidence < known.confidence / 2.0,
+            "{mixed:?} vs {known:?}"
+        );
         assert_eq!(index.rank(&terms("weather tomorrow")), None);
     }
 

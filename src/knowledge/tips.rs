@@ -72,9 +72,8 @@ impl FromStr for Trigger {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Trigger, String> {
-        let category = |id: &str| {
-            Category::from_id(id).ok_or_else(|| format!("{id:?} is not a category id"))
-        };
+        let category =
+            |id: &str| Category::from_id(id).ok_or_else(|| format!("{id:?} is not a category id"));
         match text.split_once(':') {
             Some(("missing", id)) => {
                 let c = category(id)?;
@@ -121,6 +120,7 @@ impl Trigger {
     /// The trigger in words, for listings.
     pub fn describe(&self, rules: &TipRules) -> String {
         match self {
+            Trigger::Missing(Category::Fermented) => "no fermented food logged today".to_string(),
             Trigger::Missing(c) => format!("no {} logged today", c.label()),
             Trigger::Logged(c) => format!("{} logged today", c.label()),
             Trigger::FiberUnderTarget => format!("fibre under {} g today", rules.fiber_target_g),
@@ -128,7 +128,9 @@ impl Trigger {
                 "fewer plants this week than the pace to {} (goal x day / 7)",
                 rules.weekly_plants
             ),
-            Trigger::LowSkinDays => format!("{}+ recent days with low skin ratings", rules.low_skin_days),
+            Trigger::LowSkinDays => {
+                format!("{}+ recent days with low skin ratings", rules.low_skin_days)
+            }
             Trigger::NothingLogged => "nothing logged today".to_string(),
             Trigger::AnyDay => "any day (fallback)".to_string(),
         }
@@ -159,7 +161,10 @@ pub(crate) fn relevance(trigger: Trigger, day: &DayContext, rules: &TipRules) ->
                 Category::FastFood => 2.0,
                 _ => 1.0,
             };
-            fires(day.logged_anything && day.categories.contains(category), 90.0 + rank)
+            fires(
+                day.logged_anything && day.categories.contains(category),
+                90.0 + rank,
+            )
         }
         Trigger::LowSkinDays => fires(day.low_skin_days >= rules.low_skin_days, 80.0),
         Trigger::FiberUnderTarget => {
@@ -174,14 +179,25 @@ pub(crate) fn relevance(trigger: Trigger, day: &DayContext, rules: &TipRules) ->
             let weekday = day.weekday.clamp(1, 7) as f32;
             let pace = rules.weekly_plants as f32 * weekday / 7.0;
             let plants = day.plants_this_week as f32;
-            let shortfall = if pace > 0.0 { ((pace - plants) / pace).clamp(0.0, 1.0) } else { 0.0 };
+            let shortfall = if pace > 0.0 {
+                ((pace - plants) / pace).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             fires(plants < pace, 55.0 + 20.0 * shortfall)
         }
         Trigger::Missing(category) => {
             // One fermented food a day is one of the document's steps; the other groups
             // are foods to include, not daily rules.
-            let base = if category == Category::Fermented { 50.0 } else { 40.0 };
-            fires(day.logged_anything && !day.categories.contains(category), base)
+            let base = if category == Category::Fermented {
+                50.0
+            } else {
+                40.0
+            };
+            fires(
+                day.logged_anything && !day.categories.contains(category),
+                base,
+            )
         }
         Trigger::AnyDay => Some(1.0),
     }
@@ -247,7 +263,13 @@ mod tests {
             let trigger: Trigger = text.parse().expect(text);
             assert_eq!(trigger.to_string(), text);
         }
-        for bad in ["missing:sugar", "logged:fiber", "missing:kale", "sometimes", "eaten:fiber"] {
+        for bad in [
+            "missing:sugar",
+            "logged:fiber",
+            "missing:kale",
+            "sometimes",
+            "eaten:fiber",
+        ] {
             assert!(bad.parse::<Trigger>().is_err(), "{bad}");
         }
     }
@@ -268,7 +290,10 @@ mod tests {
         d.logged_anything = false;
         d.fibre_g = 0.0;
         assert_eq!(relevance(Trigger::FiberUnderTarget, &d, &rules()), None);
-        assert_eq!(relevance(Trigger::Missing(Category::Fermented), &d, &rules()), None);
+        assert_eq!(
+            relevance(Trigger::Missing(Category::Fermented), &d, &rules()),
+            None
+        );
         assert!(relevance(Trigger::NothingLogged, &d, &rules()).is_some());
     }
 }

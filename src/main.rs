@@ -87,24 +87,30 @@ fn load_knowledge(path: &Option<PathBuf>) -> Result<KnowledgeBase> {
     .context("loading the knowledge base")
 }
 
+/// Calls `handle` with each line of stdin, without its line ending. Invalid UTF-8 is read
+/// lossily, so a binary line still gets its (empty) answer and the output stays line for line.
+fn for_each_input_line(mut handle: impl FnMut(&str) -> Result<()>) -> Result<()> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        handle(String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']))?;
+    }
+}
+
 fn parse_command(lexicon: &Lexicon, text: Option<String>, jsonl: bool) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if jsonl {
-        let stdin = std::io::stdin();
-        let mut line = Vec::new();
-        let mut input = stdin.lock();
-        loop {
-            line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                break;
-            }
-            // Invalid UTF-8 is read lossily: a binary line still gets its (empty) meal.
-            let message = String::from_utf8_lossy(&line);
-            let meal = lexicon.parse(message.trim_end_matches(['\n', '\r']));
-            serde_json::to_writer(&mut out, &meal)?;
+        for_each_input_line(|message| {
+            serde_json::to_writer(&mut out, &lexicon.parse(message))?;
             out.write_all(b"\n")?;
-        }
+            Ok(())
+        })?;
     } else {
         let text = text.context("give the message to parse, or use --jsonl")?;
         serde_json::to_writer_pretty(&mut out, &lexicon.parse(&text))?;
@@ -123,17 +129,7 @@ fn faq_command(
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if jsonl {
-        let stdin = std::io::stdin();
-        let mut line = Vec::new();
-        let mut input = stdin.lock();
-        loop {
-            line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                break;
-            }
-            // Invalid UTF-8 is read lossily: a binary line still gets its (null) answer.
-            let question = String::from_utf8_lossy(&line);
-            let question = question.trim_end_matches(['\n', '\r']);
+        for_each_input_line(|question| {
             let closest = knowledge.closest(question);
             let answered = closest.filter(|m| knowledge.is_answerable(m));
             let record = serde_json::json!({
@@ -142,7 +138,8 @@ fn faq_command(
             });
             serde_json::to_writer(&mut out, &record)?;
             out.write_all(b"\n")?;
-        }
+            Ok(())
+        })?;
     } else {
         let question = question.context("give the question, or use --jsonl")?;
         match knowledge.closest(&question) {

@@ -45,6 +45,15 @@ pub(crate) struct Analyzer {
 }
 
 impl Analyzer {
+    /// Registers `phrase` (stems) to be read as `replacement`, indexed by its first stem.
+    fn add_rewrite(&mut self, phrase: Vec<String>, replacement: Vec<String>) {
+        let first = phrase[0].clone();
+        self.rewrites.entry(first).or_default().push(Rewrite {
+            phrase,
+            replacement,
+        });
+    }
+
     /// Builds the analyzer from the stopword list and the synonym table (canonical word ->
     /// its variants). A variant that names two canonical words is an error: which one the
     /// question meant would depend on table order.
@@ -93,14 +102,7 @@ impl Analyzer {
                     }
                     continue;
                 }
-                analyzer
-                    .rewrites
-                    .entry(phrase[0].clone())
-                    .or_default()
-                    .push(Rewrite {
-                        phrase,
-                        replacement: replacement.clone(),
-                    });
+                analyzer.add_rewrite(phrase, replacement.clone());
             }
         }
         // Off-topic markers are synonyms of a token no text can spell, so that phrases of
@@ -125,14 +127,7 @@ impl Analyzer {
                     })
                 }
             }
-            analyzer
-                .rewrites
-                .entry(phrase[0].clone())
-                .or_default()
-                .push(Rewrite {
-                    phrase,
-                    replacement: marker.clone(),
-                });
+            analyzer.add_rewrite(phrase, marker.clone());
         }
         for rewrites in analyzer.rewrites.values_mut() {
             rewrites.sort_by_key(|r| std::cmp::Reverse(r.phrase.len()));

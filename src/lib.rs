@@ -2,7 +2,8 @@
 //!
 //! Layers, with data flowing one way (see `../shared/DESIGN.md`): the pure `food` module reads
 //! meals, the pure `knowledge` module answers questions and picks tips from the source
-//! document; later layers store them, score days and talk to people.
+//! document, the pure `diary` module keeps days and scores them; later layers store and talk.
 
+pub mod diary;
 pub mod food;
 pub mod knowledge;

@@ -1,0 +1,32 @@
+//! The diary: logged meals and skin ratings, the user's days in their own zone, the daily
+//! score, fibre, the week's plants, and streaks.
+//!
+//! Pure, like `food` and `knowledge`: no storage, no network, and no clock. The current
+//! instant is always passed in (the design's injected clock), so days, week boundaries and
+//! clock changes are tested without waiting.
+//!
+//! - [`Entry`] and [`SkinRating`] are the owned records the store persists (see `entry`).
+//! - [`DayClock`] turns an instant into the user's diary day, which runs to the cutoff (04:00
+//!   by default) rather than midnight; [`parse_zone`] reads the zone as a person types it
+//!   (see `clock` and `zone`).
+//! - [`ScoreWeights::score`] scores a day 0-100 with its parts, weights from
+//!   `config/gutskin.toml` ([`DiaryConfig`]; see `score` and `config`).
+//! - [`DaySummary`], [`WeekSummary`] and [`streaks`] add days and weeks up, and
+//!   [`WeekSummary::day_context`] feeds the tip picker (see `summary`).
+
+mod clock;
+mod config;
+mod entry;
+mod score;
+mod summary;
+mod zone;
+
+pub use clock::{weekday_number, CutoffError, DayClock, Week, DEFAULT_CUTOFF, LATEST_CUTOFF};
+pub use config::{ConfigError, DiaryConfig, BUILTIN_CONFIG};
+pub use entry::{Entry, LoggedItem, RatingError, SkinRating, LOW_RATING, MAX_RATING, MIN_RATING};
+pub use score::{DayScore, ScorePart, ScorePartKind, ScoreWeights};
+pub use summary::{
+    latest_ratings, low_skin_days, streaks, DaySummary, Streaks, WeekDay, WeekSummary,
+    LOW_SKIN_WINDOW_DAYS,
+};
+pub use zone::{parse_zone, ZoneError, FRACTIONAL_OFFSETS, MAX_ZONE_CHARS};

@@ -359,3 +359,33 @@ fn crisp_flavours_and_sweetened_coffee() {
         .contains(Category::Sugar));
     assert!(parse("flat white").categories.is_empty());
 }
+
+#[test]
+fn a_name_that_is_also_a_size_describes_the_next_food() {
+    assert_eq!(ids(&parse("a monster burger")), ["fast_food"]);
+    assert!(parse("had a monster for breakfast")
+        .categories
+        .contains(Category::UltraProcessed));
+}
+
+#[test]
+fn a_spirit_with_a_sugary_mixer_is_both_drinks() {
+    assert_eq!(ids(&parse("jack and coke")), ["alcohol", "sugar"]);
+    assert_eq!(
+        ids(&parse("vodka diet coke")),
+        ["alcohol", "ultra_processed"]
+    );
+    // A dish named after a helpful food keeps it: garlic prawns hold garlic.
+    assert!(parse("garlic prawns")
+        .categories
+        .contains(Category::Prebiotic));
+}
+
+#[test]
+fn saying_no_is_not_eating() {
+    assert!(parse("said no to cake at work").categories.is_empty());
+    assert!(parse("could murder a pint").categories.is_empty());
+    assert!(parse("quit sugar in my tea").categories.is_empty());
+    // "want to" followed by a logging verb is not a craving.
+    assert_eq!(foods(&parse("want to log a banana")), ["banana"]);
+}

@@ -77,6 +77,8 @@ struct FoodRecord {
     category_word: bool,
     #[serde(default)]
     unit: bool,
+    #[serde(default)]
+    adjective: bool,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +136,8 @@ pub struct Food {
     pub category_word: bool,
     /// A container that is also a drink ("pint", "shot"): before "of <food>" it is only a unit.
     pub unit: bool,
+    /// A name that is also a size ("monster"): right before another food it only describes it.
+    pub adjective: bool,
 }
 
 impl Food {
@@ -429,6 +433,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             by_percent: f.by_percent,
             category_word: f.category_word,
             unit: f.unit,
+            adjective: f.adjective,
         });
     }
 

@@ -223,7 +223,12 @@ impl Lexicon {
                     && hits
                         .get(i + 1)
                         .is_some_and(|next| next.first <= hits[i].last + 3);
-                if before_of_food {
+                // A name that is also a size ("monster") only describes the food right after it.
+                let before_food = self.foods[id as usize].adjective
+                    && hits
+                        .get(i + 1)
+                        .is_some_and(|next| next.first == hits[i].last + 1);
+                if before_of_food || before_food {
                     keep[i] = false;
                 }
             }

@@ -7,3 +7,5 @@
 pub mod diary;
 pub mod food;
 pub mod knowledge;
+/// Durable storage of users, meals and skin ratings on sled (see `store`).
+pub mod store;

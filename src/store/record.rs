@@ -1,0 +1,179 @@
+//! Stored values: a version byte, then the record (JSON for settings and ratings, the compact
+//! `codec` form for meals), and the user's settings record.
+//!
+//! The version comes first so that a later format can be told apart before anything is
+//! parsed. Settings and ratings are few and stay JSON, so fields can be added with serde
+//! defaults; meals are the bulk of the database and are binary.
+//!
+//! Reading is forgiving by design: a value with an unknown version or that does not parse is
+//! skipped with a warning naming the tree and what was wrong, never its content (meal text
+//! is health data), and the records around it still load.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::codec::{self, MealRecord};
+use super::error::StoreError;
+use super::layout::{from_sortable_i64, sortable_i64};
+use crate::diary::{DayClock, Entry, DEFAULT_CUTOFF};
+
+/// The version every record is written with today.
+pub(crate) const CURRENT_VERSION: u8 = 1;
+
+/// A user's settings: one per chat.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserSettings {
+    /// The Telegram chat id.
+    pub user: i64,
+    /// IANA zone name ("Europe/Berlin"); see [`UserSettings::tz`].
+    pub zone: String,
+    /// Local time of the daily digest, or `None` when the user turned it off.
+    #[serde(default)]
+    pub digest_at: Option<NaiveTime>,
+    /// When the user's diary day starts (04:00 unless changed).
+    #[serde(default = "default_cutoff")]
+    pub day_cutoff: NaiveTime,
+    /// The tip shown most recently, so the next one differs.
+    #[serde(default)]
+    pub last_tip_id: Option<String>,
+    /// The diary day the last digest was sent for, so it is sent once a day.
+    #[serde(default)]
+    pub last_digest_day: Option<NaiveDate>,
+    /// False once the user blocked the bot; the digest skips inactive users.
+    #[serde(default = "default_active")]
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn default_cutoff() -> NaiveTime {
+    DEFAULT_CUTOFF
+}
+
+fn default_active() -> bool {
+    true
+}
+
+impl UserSettings {
+    /// A new user in `zone` with the default cutoff and no digest yet.
+    pub fn new(user: i64, zone: Tz, now: DateTime<Utc>) -> UserSettings {
+        UserSettings {
+            user,
+            zone: zone.name().to_string(),
+            digest_at: None,
+            day_cutoff: DEFAULT_CUTOFF,
+            last_tip_id: None,
+            last_digest_day: None,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// The zone, if its name is one this build of chrono-tz knows.
+    pub fn tz(&self) -> Option<Tz> {
+        self.zone.parse().ok()
+    }
+
+    /// The user's diary clock; `None` if the zone is unknown or the cutoff out of range.
+    pub fn clock(&self) -> Option<DayClock> {
+        DayClock::with_cutoff(self.tz()?, self.day_cutoff).ok()
+    }
+}
+
+/// `version` then `value` as JSON.
+pub(crate) fn encode<T: Serialize>(kind: &'static str, value: &T) -> Result<Vec<u8>, StoreError> {
+    let mut bytes = vec![CURRENT_VERSION];
+    serde_json::to_writer(&mut bytes, value)
+        .map_err(|source| StoreError::Encode { kind, source })?;
+    Ok(bytes)
+}
+
+/// A meal record: version, then the compact body of `codec`.
+pub(crate) fn encode_meal(message_id: i64, entry: &Entry) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(64 + entry.text.len() + 24 * entry.items.len());
+    bytes.push(CURRENT_VERSION);
+    codec::encode_meal(message_id, entry, &mut bytes);
+    bytes
+}
+
+/// Reads a meal record; `None`, with a warning, if it cannot be read.
+pub(crate) fn decode_meal(tree: &'static str, value: &[u8]) -> Option<MealRecord> {
+    match value.split_first() {
+        Some((&CURRENT_VERSION, body)) => match codec::decode_meal(body) {
+            Ok(record) => Some(record),
+            Err(error) => {
+                tracing::warn!(tree, ?error, "skipping a meal record that does not decode");
+                None
+            }
+        },
+        Some((&version, _)) => {
+            tracing::warn!(tree, version, "skipping a record of an unknown version");
+            None
+        }
+        None => {
+            tracing::warn!(tree, "skipping an empty record");
+            None
+        }
+    }
+}
+
+/// The value of a `messages` entry: version, then when its meal was logged (µs, sortable).
+/// With the user and message id of the key, that is the meal's key.
+pub(crate) fn encode_meal_pointer(logged_at_micros: i64) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(9);
+    bytes.push(CURRENT_VERSION);
+    bytes.extend_from_slice(&sortable_i64(logged_at_micros));
+    bytes
+}
+
+/// Reads a record written by [`encode`]; `None`, with a warning, if it cannot be read.
+pub(crate) fn decode<T: DeserializeOwned>(tree: &'static str, value: &[u8]) -> Option<T> {
+    match value.split_first() {
+        None => {
+            tracing::warn!(tree, "skipping an empty record");
+            None
+        }
+        Some((&CURRENT_VERSION, json)) => match serde_json::from_slice(json) {
+            Ok(record) => Some(record),
+            Err(error) => {
+                // The error's text may quote the value, so only its kind and place are logged.
+                tracing::warn!(
+                    tree,
+                    kind = ?error.classify(),
+                    line = error.line(),
+                    column = error.column(),
+                    "skipping a record that does not parse"
+                );
+                None
+            }
+        },
+        Some((&version, _)) => {
+            tracing::warn!(tree, version, "skipping a record of an unknown version");
+            None
+        }
+    }
+}
+
+/// Reads a `messages` value back into the logged-at instant (µs) of its meal.
+pub(crate) fn decode_meal_pointer(tree: &'static str, value: &[u8]) -> Option<i64> {
+    match value.split_first() {
+        Some((&CURRENT_VERSION, rest)) => match <[u8; 8]>::try_from(rest) {
+            Ok(bytes) => Some(from_sortable_i64(bytes)),
+            Err(_) => {
+                tracing::warn!(tree, len = rest.len(), "skipping a malformed meal pointer");
+                None
+            }
+        },
+        Some((&version, _)) => {
+            tracing::warn!(tree, version, "skipping a pointer of an unknown version");
+            None
+        }
+        None => {
+            tracing::warn!(tree, "skipping an empty pointer");
+            None
+        }
+    }
+}

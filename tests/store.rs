@@ -48,6 +48,15 @@ fn settings(user: i64) -> UserSettings {
     settings
 }
 
+/// Logs `entry` as message `message_id` and returns the id of the stored entry.
+async fn logged(store: &Store, user: i64, message_id: i64, entry: Entry) -> EntryId {
+    store
+        .log_meal(user, message_id, &entry)
+        .await
+        .expect("log")
+        .id()
+}
+
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }
@@ -215,11 +224,7 @@ async fn the_same_message_twice_stores_one_entry() {
 async fn an_edit_replaces_its_entry() {
     let dir = temp_dir();
     let store = Store::open(dir.path()).expect("open");
-    let id = store
-        .log_meal(ALICE, 5, &meal("toast", at(28, 8, 0), date(28)))
-        .await
-        .expect("log")
-        .id();
+    let id = logged(&store, ALICE, 5, meal("toast", at(28, 8, 0), date(28))).await;
     store
         .log_meal(ALICE, 6, &meal("coffee", at(28, 8, 1), date(28)))
         .await
@@ -286,11 +291,7 @@ async fn an_edit_replaces_its_entry() {
 async fn delete_refuses_another_users_entry() {
     let dir = temp_dir();
     let store = Store::open(dir.path()).expect("open");
-    let id = store
-        .log_meal(ALICE, 1, &meal("salmon", at(28, 19, 0), date(28)))
-        .await
-        .expect("log")
-        .id();
+    let id = logged(&store, ALICE, 1, meal("salmon", at(28, 19, 0), date(28))).await;
     assert!(!store.delete_meal(BOB, id).await.expect("delete"));
     assert_eq!(store.day(ALICE, date(28)).await.expect("day").len(), 1);
     assert!(store.delete_meal(ALICE, id).await.expect("delete"));

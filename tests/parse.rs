@@ -389,3 +389,13 @@ fn saying_no_is_not_eating() {
     // "want to" followed by a logging verb is not a craving.
     assert_eq!(foods(&parse("want to log a banana")), ["banana"]);
 }
+
+#[test]
+fn a_retraction_takes_back_the_food_before_it() {
+    let meal = parse("ordered pizza but gave it all to my flatmates, I had a yoghurt");
+    assert_eq!(ids(&meal), ["fermented"]);
+    // Only within its sentence.
+    assert!(parse("pizza. gave it to the dog")
+        .categories
+        .contains(Category::FastFood));
+}

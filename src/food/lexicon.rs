@@ -102,6 +102,7 @@ struct RulesRecord {
     common_words: Vec<String>,
     strips: BTreeMap<Category, Vec<String>>,
     not_food: Vec<String>,
+    retractions: Vec<String>,
     fuzzy: FuzzyRules,
 }
 
@@ -154,6 +155,8 @@ pub(crate) enum Target {
     Strip(Category),
     /// A phrase that contains a food word but names no food ("apple watch").
     NotFood,
+    /// A phrase that takes back the food before it ("... but gave it away").
+    Retraction,
 }
 
 pub(crate) mod word {
@@ -244,7 +247,7 @@ impl Lexicon {
             .filter(|m| m.start() == 0 && m.end() == tokens.norm.len())?;
         match self.targets[found.pattern().as_usize()] {
             Target::Food(id) => self.foods.get(id as usize),
-            Target::Strip(_) | Target::NotFood => None,
+            Target::Strip(_) | Target::NotFood | Target::Retraction => None,
         }
     }
 
@@ -490,20 +493,26 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         }
     }
 
-    for phrase in &rules.not_food {
-        tokenize(phrase, &symbols, &mut tokens);
-        if tokens.list.is_empty() {
-            return Err(entry_error(phrase, "not_food phrase has no words"));
+    let rule_phrases = [
+        ("not_food", &rules.not_food, Target::NotFood),
+        ("retractions", &rules.retractions, Target::Retraction),
+    ];
+    for (list, phrases, target) in rule_phrases {
+        for phrase in phrases {
+            tokenize(phrase, &symbols, &mut tokens);
+            if tokens.list.is_empty() {
+                return Err(entry_error(phrase, format!("{list} phrase has no words")));
+            }
+            if let Some(&other) = owner.get(&tokens.norm) {
+                return Err(LexiconError::DuplicatePhrase {
+                    phrase: phrase.clone(),
+                    first: foods[other as usize].name.clone(),
+                    second: list.to_string(),
+                });
+            }
+            patterns.push(tokens.norm.clone());
+            targets.push(target);
         }
-        if let Some(&other) = owner.get(&tokens.norm) {
-            return Err(LexiconError::DuplicatePhrase {
-                phrase: phrase.clone(),
-                first: foods[other as usize].name.clone(),
-                second: "not_food".to_string(),
-            });
-        }
-        patterns.push(tokens.norm.clone());
-        targets.push(Target::NotFood);
     }
 
     let mut fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>> = FxHashMap::default();

@@ -17,6 +17,7 @@
 //! 5. Quantities: digits, number words, fractions, "x2", "a couple of", mass units ("200g"),
 //!    container units ("a pint of cider" is cider).
 //! 6. A cocoa percentage decides dark chocolate's categories.
+//! 7. A retraction later in the sentence ("but gave it away") negates the food before it.
 
 use super::category::{Category, CategorySet};
 use super::lexicon::{word, Food, Lexicon, Target};
@@ -261,6 +262,7 @@ impl Lexicon {
         let mut section: Option<&'a str> = None;
         let mut next_label_scan = 0;
         let mut strips: Vec<(usize, usize, Category)> = Vec::new();
+        let mut retractions: Vec<usize> = Vec::new();
 
         for hit in hits {
             while next_label_scan < hit.first {
@@ -279,6 +281,10 @@ impl Lexicon {
                     continue;
                 }
                 Target::NotFood => continue,
+                Target::Retraction => {
+                    retractions.push(hit.first);
+                    continue;
+                }
             };
             let food = &self.foods[id as usize];
             let previous = spans.last().copied().zip(items.last().map(|i| i.negated));
@@ -351,6 +357,24 @@ impl Lexicon {
             }
         }
 
+        // "Ordered pizza but gave it away": the nearest food earlier in the sentence was not
+        // eaten after all.
+        for at in retractions {
+            let same_sentence = |from: usize| {
+                (from..at).all(|k| {
+                    !(tokens.is_punct(k, '.')
+                        || tokens.is_punct(k, ';')
+                        || tokens.is_punct(k, '!')
+                        || tokens.is_punct(k, '?')
+                        || tokens.is_punct(k, ':'))
+                })
+            };
+            if let Some(i) = spans.iter().rposition(|&(_, last)| last < at) {
+                if same_sentence(spans[i].1 + 1) {
+                    items[i].negated = true;
+                }
+            }
+        }
         self.echo_emoji(tokens, &spans, &mut items);
 
         let mut meal = Meal {

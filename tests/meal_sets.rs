@@ -1,0 +1,103 @@
+//! The parser against two labelled meal sets of our own (`tests/data`; the shared development
+//! set is scored by `.ci/run`), held to the thresholds of issue 2: category precision ≥ 0.95, recall
+//! ≥ 0.93, precision ≥ 0.97 on each harmful category, plant counts right ≥ 90 %.
+
+use gutskin::food::{Category, Lexicon};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Deserialize)]
+struct Labelled {
+    text: String,
+    req: BTreeSet<String>,
+    ok: BTreeSet<String>,
+    plants: Option<usize>,
+}
+
+#[derive(Default)]
+struct Tally {
+    true_positives: usize,
+    false_positives: usize,
+    false_negatives: usize,
+}
+
+fn score(path: &str) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let lexicon = Lexicon::builtin().expect("lexicon");
+    let mut overall = Tally::default();
+    let mut per_category: BTreeMap<&str, Tally> = BTreeMap::new();
+    let (mut plants_right, mut plants_labelled) = (0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: Labelled = serde_json::from_str(line).expect("labelled line");
+        let meal = lexicon.parse(&row.text);
+        let found: BTreeSet<String> = meal.categories.iter().map(|c| c.id().to_string()).collect();
+        for id in Category::ALL.map(Category::id) {
+            let tally = per_category.entry(id).or_default();
+            let (got, wanted) = (found.contains(id), row.req.contains(id));
+            if got && wanted {
+                tally.true_positives += 1;
+                overall.true_positives += 1;
+            } else if got && !row.ok.contains(id) {
+                tally.false_positives += 1;
+                overall.false_positives += 1;
+            } else if !got && wanted {
+                tally.false_negatives += 1;
+                overall.false_negatives += 1;
+            }
+        }
+        if let Some(expected) = row.plants {
+            plants_labelled += 1;
+            plants_right += usize::from(meal.plants.len() == expected);
+        }
+    }
+    let precision =
+        |t: &Tally| t.true_positives as f64 / (t.true_positives + t.false_positives).max(1) as f64;
+    let recall =
+        |t: &Tally| t.true_positives as f64 / (t.true_positives + t.false_negatives).max(1) as f64;
+    assert!(
+        precision(&overall) >= 0.95,
+        "{path}: precision {:.3}",
+        precision(&overall)
+    );
+    assert!(
+        recall(&overall) >= 0.93,
+        "{path}: recall {:.3}",
+        recall(&overall)
+    );
+    for harmful in Category::ALL.into_iter().filter(|c| c.is_harmful()) {
+        let tally = &per_category[harmful.id()];
+        assert!(
+            precision(tally) >= 0.97,
+            "{path}: {harmful} precision {:.3}",
+            precision(tally)
+        );
+    }
+    assert!(
+        plants_right * 10 >= plants_labelled * 9,
+        "{path}: plant counts right {plants_right}/{plants_labelled}"
+    );
+}
+
+#[test]
+fn development_set() {
+    score(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/eval/meals.dev.jsonl"
+    ));
+}
+
+#[test]
+fn first_set_of_our_own() {
+    score(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/meals.blind1.jsonl"
+    ));
+}
+
+#[test]
+fn second_set_of_our_own() {
+    score(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/meals.blind2.jsonl"
+    ));
+}

@@ -386,12 +386,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
                     format!("phrase {phrase:?} has no words"),
                 ));
             }
-            for i in 0..tokens.list.len() {
-                if tokens.list[i].kind == TokenKind::Word {
-                    let w = tokens.text(i);
-                    words.entry(w.into()).or_default().flags |= word::KNOWN;
-                }
-            }
+            mark_known(&mut words, &tokens);
             if tokens.list.len() == 1
                 && words
                     .get(tokens.text(0))
@@ -470,33 +465,18 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         targets.push(Target::Food(id));
     }
 
-    for (category, phrases) in &rules.strips {
-        for phrase in phrases {
-            tokenize(phrase, &symbols, &mut tokens);
-            if tokens.list.is_empty() {
-                return Err(entry_error(phrase, "strip phrase has no words"));
-            }
-            if let Some(&other) = owner.get(&tokens.norm) {
-                return Err(LexiconError::DuplicatePhrase {
-                    phrase: phrase.clone(),
-                    first: foods[other as usize].name.clone(),
-                    second: format!("the {category} modifier"),
-                });
-            }
-            for i in 0..tokens.list.len() {
-                if tokens.list[i].kind == TokenKind::Word {
-                    words.entry(tokens.text(i).into()).or_default().flags |= word::KNOWN;
-                }
-            }
-            patterns.push(tokens.norm.clone());
-            targets.push(Target::Strip(*category));
-        }
-    }
-
-    let rule_phrases = [
-        ("not_food", &rules.not_food, Target::NotFood),
-        ("retractions", &rules.retractions, Target::Retraction),
-    ];
+    // Rule phrases share the automaton with the foods, so the longest phrase still wins
+    // ("sugar free" over "sugar", "apple watch" over "apple").
+    let mut rule_phrases: Vec<(String, &[String], Target)> = rules
+        .strips
+        .iter()
+        .map(|(category, phrases)| {
+            let list = format!("the {category} modifier");
+            (list, phrases.as_slice(), Target::Strip(*category))
+        })
+        .collect();
+    rule_phrases.push(("not_food".into(), &rules.not_food, Target::NotFood));
+    rule_phrases.push(("retractions".into(), &rules.retractions, Target::Retraction));
     for (list, phrases, target) in rule_phrases {
         for phrase in phrases {
             tokenize(phrase, &symbols, &mut tokens);
@@ -507,9 +487,10 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
                 return Err(LexiconError::DuplicatePhrase {
                     phrase: phrase.clone(),
                     first: foods[other as usize].name.clone(),
-                    second: list.to_string(),
+                    second: list,
                 });
             }
+            mark_known(&mut words, &tokens);
             patterns.push(tokens.norm.clone());
             targets.push(target);
         }
@@ -557,6 +538,15 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         fuzzy_min_similarity: rules.fuzzy.min_similarity,
         dictionary,
     })
+}
+
+/// Marks every word of a phrase as known, so typo correction never rewrites it.
+fn mark_known(words: &mut FxHashMap<Box<str>, WordInfo>, tokens: &Tokens) {
+    for (i, token) in tokens.list.iter().enumerate() {
+        if token.kind == TokenKind::Word {
+            words.entry(tokens.text(i).into()).or_default().flags |= word::KNOWN;
+        }
+    }
 }
 
 fn foods_name(foods: &[Food], id: u32, fallback: &str) -> String {

@@ -101,6 +101,13 @@ fn breaks_clause(tokens: &Tokens, index: usize) -> bool {
     }
 }
 
+/// Punctuation that ends a sentence (or opens a meal section), the reach of a retraction.
+fn ends_sentence(tokens: &Tokens, index: usize) -> bool {
+    ['.', ';', '!', '?', ':']
+        .into_iter()
+        .any(|ch| tokens.is_punct(index, ch))
+}
+
 impl Lexicon {
     /// Parses one message. Never fails: text with no food gives an empty meal.
     pub fn parse<'a>(&'a self, text: &'a str) -> Meal<'a> {
@@ -214,32 +221,34 @@ impl Lexicon {
                 target,
             });
         }
-        // A container that is also a drink ("pint", "shot") is only a unit before "of <food>".
-        let mut keep = vec![true; hits.len()];
-        for i in 0..hits.len() {
-            if let Target::Food(id) = hits[i].target {
-                let before_of_food = self.foods[id as usize].unit
-                    && hits[i].last + 1 < tokens.list.len()
-                    && tokens.text(hits[i].last + 1) == "of"
-                    && hits
-                        .get(i + 1)
-                        .is_some_and(|next| next.first <= hits[i].last + 3);
-                // A name that is also a size ("monster") only describes the food right after it.
-                let before_food = self.foods[id as usize].adjective
-                    && hits
-                        .get(i + 1)
-                        .is_some_and(|next| next.first == hits[i].last + 1);
-                if before_of_food || before_food {
-                    keep[i] = false;
-                }
-            }
-        }
-        let mut index = 0;
-        hits.retain(|_| {
-            index += 1;
-            keep[index - 1]
-        });
-        hits
+        // Decided against the unfiltered list: a dropped word still counts as the neighbour's.
+        let describes_next: Vec<bool> = (0..hits.len())
+            .map(|i| self.only_describes_next(tokens, &hits, i))
+            .collect();
+        hits.into_iter()
+            .zip(describes_next)
+            .filter_map(|(hit, drop)| (!drop).then_some(hit))
+            .collect()
+    }
+
+    /// Whether food hit `i` only qualifies the food after it: a container that is also a drink
+    /// ("pint", "shot") before "of <food>", or a name that is also a size ("monster") right
+    /// before a food.
+    fn only_describes_next(&self, tokens: &Tokens, hits: &[Hit], i: usize) -> bool {
+        let Target::Food(id) = hits[i].target else {
+            return false;
+        };
+        let food = &self.foods[id as usize];
+        let last = hits[i].last;
+        let Some(next) = hits.get(i + 1) else {
+            return false;
+        };
+        let before_of_food = food.unit
+            && last + 1 < tokens.list.len()
+            && tokens.text(last + 1) == "of"
+            && next.first <= last + 3;
+        let before_food = food.adjective && next.first == last + 1;
+        before_of_food || before_food
     }
 
     fn is_section_label(&self, tokens: &Tokens, index: usize) -> bool {
@@ -360,17 +369,8 @@ impl Lexicon {
         // "Ordered pizza but gave it away": the nearest food earlier in the sentence was not
         // eaten after all.
         for at in retractions {
-            let same_sentence = |from: usize| {
-                (from..at).all(|k| {
-                    !(tokens.is_punct(k, '.')
-                        || tokens.is_punct(k, ';')
-                        || tokens.is_punct(k, '!')
-                        || tokens.is_punct(k, '?')
-                        || tokens.is_punct(k, ':'))
-                })
-            };
             if let Some(i) = spans.iter().rposition(|&(_, last)| last < at) {
-                if same_sentence(spans[i].1 + 1) {
+                if (spans[i].1 + 1..at).all(|k| !ends_sentence(tokens, k)) {
                     items[i].negated = true;
                 }
             }
@@ -427,14 +427,15 @@ impl Lexicon {
                 let described = self.foods[items[j].food_id as usize].categories;
                 !described.intersection(pictured.categories).is_empty()
             };
-            let Some(j) = (0..i)
+            let Some((j, named)) = (0..i)
                 .rev()
                 .take_while(|&j| in_clause(j))
-                .find(|&j| names_it(j) || shares_category(j))
+                .map(|j| (j, names_it(j)))
+                .find(|&(j, named)| named || shares_category(j))
             else {
                 continue;
             };
-            if names_it(j) {
+            if named {
                 items[i].categories = items[i].categories.intersection(items[j].categories);
             } else {
                 let original = self.foods[items[j].food_id as usize].categories;

@@ -463,16 +463,7 @@ fn topic_from_record(record: TopicRecord) -> Result<Topic, KnowledgeError> {
     if record.phrasings.iter().any(|p| p.trim().is_empty()) {
         return Err(problem("a phrasing is empty".into()));
     }
-    let answer = record.answer.trim();
-    if answer.is_empty() {
-        return Err(problem("the answer is empty".into()));
-    }
-    let length = answer.chars().count();
-    if length > MAX_ANSWER_CHARS {
-        return Err(problem(format!(
-            "the answer has {length} characters, more than {MAX_ANSWER_CHARS}"
-        )));
-    }
+    let answer = bounded_text(&record.answer, "the answer", MAX_ANSWER_CHARS).map_err(problem)?;
     if !non_empty_sources(&record.sources) {
         return Err(problem("it needs at least one source, none empty".into()));
     }
@@ -491,6 +482,19 @@ fn topic_from_record(record: TopicRecord) -> Result<Topic, KnowledgeError> {
     })
 }
 
+/// `text` without surrounding space, if it is neither empty nor longer than `max` characters.
+fn bounded_text<'t>(text: &'t str, what: &str, max: usize) -> Result<&'t str, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    let length = text.chars().count();
+    if length > max {
+        return Err(format!("{what} has {length} characters, more than {max}"));
+    }
+    Ok(text)
+}
+
 fn tip_from_record(record: TipRecord) -> Result<Tip, KnowledgeError> {
     let problem = |problem: String| KnowledgeError::Tip {
         id: record.id.clone(),
@@ -500,16 +504,7 @@ fn tip_from_record(record: TipRecord) -> Result<Tip, KnowledgeError> {
         return Err(problem("the id is empty".into()));
     }
     let trigger: Trigger = record.trigger.parse().map_err(|e: String| problem(e))?;
-    let text = record.text.trim();
-    if text.is_empty() {
-        return Err(problem("the text is empty".into()));
-    }
-    let length = text.chars().count();
-    if length > MAX_TIP_CHARS {
-        return Err(problem(format!(
-            "the text has {length} characters, more than {MAX_TIP_CHARS}"
-        )));
-    }
+    let text = bounded_text(&record.text, "the text", MAX_TIP_CHARS).map_err(problem)?;
     if !non_empty_sources(&record.sources) {
         return Err(problem("it needs at least one source, none empty".into()));
     }

@@ -9,3 +9,7 @@ pub mod food;
 pub mod knowledge;
 /// Durable storage of users, meals and skin ratings on sled (see `store`).
 pub mod store;
+/// The conversation, platform-free: inputs in, replies out (see `chat`).
+pub mod chat;
+/// The conversation in a terminal, over the same engine (see `console`).
+pub mod console;

@@ -4,13 +4,20 @@
 //! JSON or a stream of messages as JSON lines (the format `../shared/eval/score.py` reads).
 //! `faq` answers a question from the knowledge base (or says it can't), one question or a
 //! stream of them as JSON lines; `tips` lists the daily tips with their triggers and sources.
+//! `console` holds the bot's whole conversation in the terminal, on a local database.
 
 use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use gutskin::chat::Engine;
+use gutskin::console::{self, ConsoleOptions};
+use gutskin::diary::DiaryConfig;
 use gutskin::food::Lexicon;
 use gutskin::knowledge::KnowledgeBase;
-use std::io::{BufRead, BufWriter, Write};
-use std::path::PathBuf;
+use gutskin::store::Store;
+use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +32,9 @@ struct Cli {
     /// A knowledge base to use instead of the built-in config/knowledge.toml.
     #[arg(long, global = true, env = "GUTSKIN_KNOWLEDGE")]
     knowledge: Option<PathBuf>,
+    /// Diary settings (day cutoff, score weights) instead of the built-in config/gutskin.toml.
+    #[arg(long, global = true, env = "GUTSKIN_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -52,6 +62,19 @@ enum Command {
     },
     /// List the tips with their triggers and sources.
     Tips,
+    /// Talk to the bot in the terminal, on a local database, without Telegram. Buttons are
+    /// numbered: type the number to press one. Reads one input a line when piped.
+    Console {
+        /// The database directory (created if missing).
+        #[arg(long, env = "GUTSKIN_DB", default_value = "data")]
+        db: PathBuf,
+        /// The chat id to speak as.
+        #[arg(long, default_value_t = 1)]
+        user: i64,
+        /// Fix the clock for every input (RFC 3339, e.g. 2026-11-28T08:15:00+01:00).
+        #[arg(long, value_parser = parse_instant)]
+        now: Option<DateTime<Utc>>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -76,7 +99,59 @@ fn main() -> Result<()> {
             top,
         } => faq_command(&load_knowledge(&cli.knowledge)?, question, jsonl, top),
         Command::Tips => tips_command(&load_knowledge(&cli.knowledge)?),
+        Command::Console { db, user, now } => {
+            let engine = open_engine(&cli.foods, &cli.knowledge, &cli.config, &db)?;
+            let options = ConsoleOptions {
+                user,
+                now,
+                files_dir: PathBuf::from("."),
+                interactive: std::io::stdin().is_terminal(),
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            let stdin = std::io::stdin();
+            let stdout = std::io::stdout();
+            runtime
+                .block_on(console::run(&engine, &options, stdin.lock(), stdout.lock()))
+                .context("console input or output failed")
+        }
     }
+}
+
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|error| format!("{error} (expected e.g. 2026-11-28T08:15:00+01:00)"))
+}
+
+/// The engine with its lexicon, knowledge base, diary settings and the database at `db`.
+fn open_engine(
+    foods: &Option<PathBuf>,
+    knowledge: &Option<PathBuf>,
+    config: &Option<PathBuf>,
+    db: &Path,
+) -> Result<Engine> {
+    let lexicon = match foods {
+        Some(path) => Lexicon::load(path),
+        None => Lexicon::builtin(),
+    }
+    .context("loading the food lexicon")?;
+    let knowledge = load_knowledge(knowledge)?;
+    let diary = match config {
+        Some(path) => DiaryConfig::load(path),
+        None => DiaryConfig::builtin(),
+    }
+    .context("loading the diary settings")?;
+    let store =
+        Store::open(db).with_context(|| format!("opening the database in {}", db.display()))?;
+    Ok(Engine::new(
+        Arc::new(lexicon),
+        Arc::new(knowledge),
+        Arc::new(diary),
+        store,
+    ))
 }
 
 fn load_knowledge(path: &Option<PathBuf>) -> Result<KnowledgeBase> {

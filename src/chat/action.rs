@@ -1,0 +1,178 @@
+//! What a button does, and the short text it carries as callback data.
+//!
+//! Callback data comes back from the client and can be forged, so it is parsed strictly:
+//! a known kind, exactly the fields that kind has, each in its canonical spelling. Whether a
+//! well-formed action may act (the day is not in the future, the entry is this chat's) is
+//! the engine's check, since it needs the person's clock and diary.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::diary::{MAX_RATING, MIN_RATING};
+use crate::food::Category;
+use crate::store::EntryId;
+
+/// Telegram accepts 1-64 bytes of callback data; every action fits in this many.
+pub const MAX_ACTION_BYTES: usize = 64;
+
+/// A button's meaning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Undo the meal just logged (`undo:<entry id>`).
+    Undo(EntryId),
+    /// Delete an entry from the history list (`del:<entry id>`).
+    Delete(EntryId),
+    /// Rate the skin of a diary day (`skin:2026-11-28:4`).
+    Skin { day: NaiveDate, rating: u8 },
+    /// Show a FAQ topic (`faq:<topic id>`).
+    Faq(String),
+    /// Answer the `/forget` question (`forget:yes`, `forget:no`).
+    Forget { confirmed: bool },
+    /// Start a two-week experiment without a harmful category (`try:alcohol`).
+    Experiment(Category),
+}
+
+/// Callback data that is not an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown button")]
+pub struct UnknownAction;
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Undo(id) => write!(f, "undo:{id}"),
+            Action::Delete(id) => write!(f, "del:{id}"),
+            Action::Skin { day, rating } => write!(f, "skin:{}:{rating}", day.format("%Y-%m-%d")),
+            Action::Faq(topic) => write!(f, "faq:{topic}"),
+            Action::Forget { confirmed } => {
+                write!(f, "forget:{}", if *confirmed { "yes" } else { "no" })
+            }
+            Action::Experiment(category) => write!(f, "try:{}", category.id()),
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = UnknownAction;
+
+    fn from_str(data: &str) -> Result<Action, UnknownAction> {
+        if data.is_empty() || data.len() > MAX_ACTION_BYTES {
+            return Err(UnknownAction);
+        }
+        let (kind, rest) = data.split_once(':').ok_or(UnknownAction)?;
+        let action = match kind {
+            "undo" => Action::Undo(rest.parse().map_err(|_| UnknownAction)?),
+            "del" => Action::Delete(rest.parse().map_err(|_| UnknownAction)?),
+            "skin" => {
+                let (day, rating) = rest.split_once(':').ok_or(UnknownAction)?;
+                Action::Skin {
+                    day: parse_day(day)?,
+                    rating: parse_rating(rating)?,
+                }
+            }
+            "faq" if is_topic_id(rest) => Action::Faq(rest.to_string()),
+            "forget" => match rest {
+                "yes" => Action::Forget { confirmed: true },
+                "no" => Action::Forget { confirmed: false },
+                _ => return Err(UnknownAction),
+            },
+            "try" => Action::Experiment(
+                Category::from_id(rest)
+                    .filter(|c| c.is_harmful())
+                    .ok_or(UnknownAction)?,
+            ),
+            _ => return Err(UnknownAction),
+        };
+        // Only the canonical spelling is accepted, so one action has one form.
+        if action.to_string() == data {
+            Ok(action)
+        } else {
+            Err(UnknownAction)
+        }
+    }
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, UnknownAction> {
+    if text.len() != 10 {
+        return Err(UnknownAction);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| UnknownAction)
+}
+
+fn parse_rating(text: &str) -> Result<u8, UnknownAction> {
+    match text.parse::<u8>() {
+        Ok(rating) if (MIN_RATING..=MAX_RATING).contains(&rating) => Ok(rating),
+        _ => Err(UnknownAction),
+    }
+}
+
+/// Topic ids are short lowercase words joined by underscores.
+fn is_topic_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 40
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn round_trip(action: Action) {
+        let data = action.to_string();
+        assert!(data.len() <= MAX_ACTION_BYTES, "{data}");
+        assert_eq!(data.parse::<Action>(), Ok(action));
+    }
+
+    #[test]
+    fn every_kind_round_trips_within_telegrams_limit() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 28, 8, 12, 0).unwrap();
+        let id = EntryId::of(at, i64::MAX);
+        round_trip(Action::Undo(id));
+        round_trip(Action::Delete(id));
+        round_trip(Action::Skin {
+            day: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            rating: 4,
+        });
+        round_trip(Action::Faq("gut_skin_axis".into()));
+        round_trip(Action::Forget { confirmed: true });
+        round_trip(Action::Forget { confirmed: false });
+        round_trip(Action::Experiment(Category::Alcohol));
+    }
+
+    #[test]
+    fn forged_or_garbled_data_is_refused() {
+        for data in [
+            "",
+            "skin",
+            "skin:",
+            "skin:2026-11-28",
+            "skin:2026-11-28:0",
+            "skin:2026-11-28:6",
+            "skin:2026-11-28:04",
+            "skin:2026-11-28:+4",
+            "skin:2026-13-01:3",
+            "skin:2026-2-01:3",
+            "skin:2026-11-28:4:extra",
+            "undo:",
+            "undo:not-an-id",
+            "del:AAAAAAAAAAAAAAAAAAAAA",
+            "faq:",
+            "faq:Acne",
+            "faq:../etc",
+            "forget:maybe",
+            "try:fiber",
+            "try:beer",
+            "launch:missiles",
+            "💥",
+        ] {
+            assert_eq!(data.parse::<Action>(), Err(UnknownAction), "{data:?}");
+        }
+        let long = format!("faq:{}", "a".repeat(80));
+        assert_eq!(long.parse::<Action>(), Err(UnknownAction));
+    }
+}

@@ -1,0 +1,1068 @@
+//! The engine: routes each input to what it means and composes the replies.
+//!
+//! Routing of a text message, in order (see `text` for the tests of each step):
+//! 1. empty or too long: a friendly word, nothing stored;
+//! 2. `/command`;
+//! 3. greetings and thanks;
+//! 4. `skin 4`: today's skin rating;
+//! 5. a question (a question mark, or a question word first): the FAQ answer, or an honest
+//!    "I can't answer that" with the topics; a question is never logged as a meal;
+//! 6. a meal (`yesterday: ...` counts for the day before): logged, confirmed with Undo;
+//! 7. only foods not eaten ("no sugar today", "skipped the fries"): noted, nothing stored;
+//! 8. no food but a time zone ("Berlin", "UTC+2"): the zone is set (that is how `/start`'s
+//!    question is answered);
+//! 9. no food but close to an FAQ topic: the answer;
+//! 10. anything else: examples of what to send, and nothing stored.
+//!
+//! The only writes are the ones a reply announces, and each is durable before the reply is
+//! returned (the store flushes first). One person's inputs must be handled in order (the
+//! Telegram dispatcher and the console both do).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use crate::chat::action::Action;
+use crate::chat::html::{escape, shorten};
+use crate::chat::text::{self, SmallTalk};
+use crate::chat::{export, render};
+use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
+use crate::diary::{
+    parse_zone, streaks, DayClock, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary,
+    ZoneError,
+};
+use crate::food::{CategorySet, Lexicon, Meal};
+use crate::knowledge::{KnowledgeBase, Tip};
+use crate::store::{LogOutcome, Store, StoreError, StoredMeal, UserSettings};
+
+/// The longest message read as a meal or question; longer ones are politely refused (a
+/// Telegram message holds 4096, and nobody's lunch needs more than this).
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// How far back a skin button may rate (a digest's buttons stay usable for a week).
+const MAX_RATING_DAYS_BACK: u64 = 7;
+
+/// The digest time a new person starts with.
+const DEFAULT_DIGEST_AT: NaiveTime = match NaiveTime::from_hms_opt(21, 0, 0) {
+    Some(time) => time,
+    None => panic!("21:00 is a time"),
+};
+
+const EXPIRED: &str = "That button has expired.";
+
+const EXAMPLES: &str = "Tell me what you ate in your own words, for example:\n\
+    • <i>porridge with blueberries and kefir</i>\n\
+    • <i>yesterday: 2 beers and a burger</i>\n\
+    • <i>🍕🍺</i>\n\
+    Ask me things like <i>does sugar cause acne?</i>, or see /help.";
+
+const ZONE_QUESTION: &str = "Which time zone are you in? Send your city (<i>Berlin</i>), \
+    a zone name (<i>Europe/Berlin</i>) or an offset (<i>UTC+1</i>). It decides when your day \
+    starts and when your evening digest arrives.";
+
+/// Why an input could not be handled; the person gets an apology, the log gets this.
+#[derive(Debug, thiserror::Error)]
+enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+type Result<T> = std::result::Result<T, EngineError>;
+
+/// The conversation engine. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct Engine {
+    lexicon: Arc<Lexicon>,
+    knowledge: Arc<KnowledgeBase>,
+    diary: Arc<DiaryConfig>,
+    store: Store,
+}
+
+/// A person as the engine sees them: their settings, or the defaults for someone new.
+struct Person {
+    settings: UserSettings,
+    /// Whether `settings` is stored (false for someone who has not set anything yet).
+    known: bool,
+    clock: DayClock,
+}
+
+impl Person {
+    fn tz(&self) -> Tz {
+        self.clock.tz()
+    }
+}
+
+impl Engine {
+    pub fn new(
+        lexicon: Arc<Lexicon>,
+        knowledge: Arc<KnowledgeBase>,
+        diary: Arc<DiaryConfig>,
+        store: Store,
+    ) -> Engine {
+        Engine {
+            lexicon,
+            knowledge,
+            diary,
+            store,
+        }
+    }
+
+    /// The store the engine writes to (for adapters that flush on shutdown, and the digest).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.knowledge
+    }
+
+    /// Handles one input. Never fails: a database error is logged (without the person's
+    /// text) and the person is told to try again.
+    pub async fn handle(&self, incoming: Incoming) -> Outcome {
+        let is_button = matches!(incoming.input, Input::Button { .. });
+        match self.dispatch(&incoming).await {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                tracing::error!(user = incoming.user, %error, "could not handle an input");
+                let sorry = "Sorry, something went wrong on my side. Please try again in a moment.";
+                if is_button {
+                    Outcome::notice(sorry)
+                } else {
+                    Outcome::reply(Reply::text(sorry))
+                }
+            }
+        }
+    }
+
+    async fn dispatch(&self, incoming: &Incoming) -> Result<Outcome> {
+        let (user, at) = (incoming.user, incoming.at);
+        match &incoming.input {
+            Input::Text { message_id, text } => self.on_text(user, at, *message_id, text).await,
+            Input::Edited { message_id, text } => self.on_edit(user, at, *message_id, text).await,
+            Input::Button { data } => self.on_button(user, at, data).await,
+            Input::NonText(kind) => Ok(Outcome::reply(Reply::text(non_text_reply(*kind)))),
+        }
+    }
+
+    // ----- people -----
+
+    async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
+        let (settings, known) = match self.store.user(user).await? {
+            Some(settings) => (settings, true),
+            None => {
+                let mut settings = UserSettings::new(user, Tz::UTC, at);
+                settings.digest_at = Some(DEFAULT_DIGEST_AT);
+                settings.day_cutoff = self.diary.day_cutoff;
+                (settings, false)
+            }
+        };
+        // A zone this build no longer knows falls back to UTC rather than locking them out.
+        let clock = settings
+            .clock()
+            .unwrap_or_else(|| self.diary.clock(Tz::UTC));
+        Ok(Person {
+            settings,
+            known,
+            clock,
+        })
+    }
+
+    async fn save(&self, person: &mut Person, at: DateTime<Utc>) -> Result<()> {
+        person.settings.updated_at = at;
+        self.store.save_user(&person.settings).await?;
+        person.known = true;
+        Ok(())
+    }
+
+    // ----- text -----
+
+    async fn on_text(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        message_id: i64,
+        raw: &str,
+    ) -> Result<Outcome> {
+        let cleaned = text::clean(raw);
+        if cleaned.is_empty() {
+            return Ok(Outcome::reply(Reply::text(format!(
+                "That message looks empty to me.\n\n{EXAMPLES}"
+            ))));
+        }
+        if cleaned.contains(char::REPLACEMENT_CHARACTER)
+            && !cleaned.chars().any(char::is_alphabetic)
+        {
+            return Ok(Outcome::reply(Reply::text(format!(
+                "I couldn't read that message: it doesn't look like text.\n\n{EXAMPLES}"
+            ))));
+        }
+        if cleaned.chars().count() > MAX_TEXT_CHARS {
+            return Ok(Outcome::reply(Reply::text(format!(
+                "That message is too long for me ({} characters; I read up to {MAX_TEXT_CHARS}). \
+                 Please send one meal or question at a time.",
+                cleaned.chars().count()
+            ))));
+        }
+        if let Some((name, argument)) = text::command(&cleaned) {
+            return self.on_command(user, at, &name, argument).await;
+        }
+        match text::small_talk(&cleaned) {
+            Some(SmallTalk::Greeting) => {
+                let person = self.person(user, at).await?;
+                let mut reply = String::from("Hi! ");
+                if !person.known {
+                    reply.push_str(ZONE_QUESTION);
+                    reply.push_str("\n\n");
+                }
+                reply.push_str(EXAMPLES);
+                return Ok(Outcome::reply(Reply::text(reply)));
+            }
+            Some(SmallTalk::Thanks) => return Ok(Outcome::reply(Reply::text(
+                "You're welcome! Keep telling me what you eat; /today shows how the day stands.",
+            ))),
+            None => {}
+        }
+        if let Some(rating) = skin_shortcut(&cleaned) {
+            return self.rate_today(user, at, rating).await;
+        }
+        let (yesterday, body) = match text::strip_yesterday(&cleaned) {
+            Some(rest) => (true, rest),
+            None => (false, cleaned.as_str()),
+        };
+        if body.is_empty() {
+            return Ok(Outcome::reply(Reply::text(
+                "Yesterday what? Send it like this: <i>yesterday: 2 beers and a burger</i>.",
+            )));
+        }
+        let meal = self.lexicon.parse(body);
+        if text::is_question(body) && !yesterday {
+            // A question that names food without a question mark may still be a meal
+            // ("tell me about kefir" is not; "any chance of oats" is rare); only an
+            // unanswerable one with food and no '?' falls through to the meal log.
+            if let Some(found) = self.knowledge.best_match(body) {
+                return Ok(Outcome::reply(Reply::text(render::answer(found.topic))));
+            }
+            if !meal.has_food() || body.ends_with('?') {
+                return Ok(Outcome::reply(self.cannot_answer()));
+            }
+        }
+        if meal.has_food() {
+            return self
+                .log_meal(user, at, message_id, &cleaned, &meal, yesterday)
+                .await;
+        }
+        if meal.items.is_empty() && text::is_abstention(body) {
+            return Ok(Outcome::reply(Reply::text(
+                "Noted. There is no food to log in that, so I stored nothing.",
+            )));
+        }
+        if !meal.items.is_empty() {
+            let skipped: Vec<String> = meal.items.iter().map(|i| escape(i.food)).collect();
+            return Ok(Outcome::reply(Reply::text(format!(
+                "Noted: no {}. There is nothing to log, so I stored nothing.",
+                skipped.join(", no ")
+            ))));
+        }
+        if !yesterday {
+            if let Ok(tz) = parse_zone(body) {
+                return self.set_zone(user, at, tz).await;
+            }
+            if let Some(found) = self.knowledge.best_match(body) {
+                return Ok(Outcome::reply(Reply::text(render::answer(found.topic))));
+            }
+        }
+        Ok(Outcome::reply(Reply::text(format!(
+            "I didn't find a food I know in “{}”, so I stored nothing.\n\n{EXAMPLES}",
+            escape(&shorten(body, 80))
+        ))))
+    }
+
+    async fn log_meal(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        message_id: i64,
+        text: &str,
+        meal: &Meal<'_>,
+        yesterday: bool,
+    ) -> Result<Outcome> {
+        let mut person = self.person(user, at).await?;
+        let today = person.clock.local_day(at);
+        let day = if yesterday {
+            today.pred_opt().unwrap_or(today)
+        } else {
+            today
+        };
+        let entry = Entry::from_meal(meal, text, at, day);
+        let first_time = !person.known;
+        if first_time {
+            self.save(&mut person, at).await?;
+        }
+        let outcome = self.store.log_meal(user, message_id, &entry).await?;
+        let id = outcome.id();
+        let week = person.clock.week_of(day);
+        let entries = self.entries_between(user, week.monday(), day).await?;
+        if let LogOutcome::Duplicate(_) = outcome {
+            if !entries.iter().any(|m| m.id == id) {
+                return Ok(Outcome::reply(Reply::text(
+                    "I logged that message before and it was undone since, so I left it out. \
+                     Send it again as a new message to log it.",
+                )));
+            }
+        }
+        let summary = DaySummary::new(day, entries.iter().map(|m| &m.entry), &self.diary.score);
+        let week_plants = week_plants(&entries, &self.diary, person.clock.week_of(day), day);
+        let earlier_today = entries
+            .iter()
+            .filter(|m| m.entry.local_day == day && m.id != id)
+            .fold(CategorySet::EMPTY, |set, m| set.union(m.entry.categories()));
+        let tip = if new_harmful(entry.categories(), earlier_today) && day == today {
+            self.tip_for_day(user, &person, day, &entries).await?
+        } else {
+            None
+        };
+        let verb = match outcome {
+            LogOutcome::Stored(_) => "Logged",
+            LogOutcome::Duplicate(_) => "Already logged",
+        };
+        let mut text = render::MealConfirmation {
+            verb,
+            items: &meal.items,
+            other_day: (day != today).then_some(day),
+            summary: &summary,
+            week_plants,
+            tip,
+        }
+        .render();
+        if first_time {
+            text.push_str(
+                "\n\n<i>I'm counting your days in UTC for now. Send your city (e.g. Berlin) \
+                 to set your time zone.</i>",
+            );
+        }
+        let reply =
+            Reply::text(text).with_buttons(vec![vec![Button::new("↩️ Undo", &Action::Undo(id))]]);
+        Ok(Outcome::reply(reply))
+    }
+
+    /// The tip for the day's gaps, never the one shown last (from the digest).
+    async fn tip_for_day(
+        &self,
+        user: i64,
+        person: &Person,
+        day: NaiveDate,
+        week_entries: &[StoredMeal],
+    ) -> Result<Option<&Tip>> {
+        let week = person.clock.week_of(day);
+        let from = day.checked_sub_days(Days::new(2)).unwrap_or(day);
+        let ratings = self.store.ratings(user, from, day).await?;
+        let summary = WeekSummary::new(
+            week,
+            week_entries.iter().map(|m| &m.entry),
+            &ratings,
+            &self.diary.score,
+        );
+        let Some(context) = summary.day_context(day, &ratings) else {
+            return Ok(None);
+        };
+        Ok(self
+            .knowledge
+            .tip_for(&context, person.settings.last_tip_id.as_deref()))
+    }
+
+    async fn entries_between(
+        &self,
+        user: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<StoredMeal>> {
+        Ok(self
+            .store
+            .days(user, from, to)
+            .await?
+            .into_values()
+            .flatten()
+            .collect())
+    }
+
+    async fn on_edit(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        message_id: i64,
+        raw: &str,
+    ) -> Result<Outcome> {
+        let cleaned = text::clean(raw);
+        if cleaned.chars().count() > MAX_TEXT_CHARS || text::command(&cleaned).is_some() {
+            return Ok(Outcome::reply(Reply::text(
+                "I only read edits of meals, so I left that one alone.",
+            )));
+        }
+        let (yesterday, body) = match text::strip_yesterday(&cleaned) {
+            Some(rest) => (true, rest),
+            None => (false, cleaned.as_str()),
+        };
+        let meal = self.lexicon.parse(body);
+        if !meal.has_food() {
+            return Ok(Outcome::reply(Reply::text(
+                "Your edited message has no food I know, so I changed nothing. \
+                 To remove a meal, use /undo or the buttons of /history.",
+            )));
+        }
+        let person = self.person(user, at).await?;
+        let today = person.clock.local_day(at);
+        let day = if yesterday {
+            today.pred_opt().unwrap_or(today)
+        } else {
+            today
+        };
+        let entry = Entry::from_meal(&meal, cleaned.as_str(), at, day);
+        match self.store.edit_meal(user, message_id, &entry).await? {
+            Some(id) => {
+                let entries = self
+                    .entries_between(user, person.clock.week_of(day).monday(), day)
+                    .await?;
+                let summary =
+                    DaySummary::new(day, entries.iter().map(|m| &m.entry), &self.diary.score);
+                let week_plants =
+                    week_plants(&entries, &self.diary, person.clock.week_of(day), day);
+                let text = render::MealConfirmation {
+                    verb: "Updated",
+                    items: &meal.items,
+                    // An edit can come days later: name the day rather than say "today".
+                    other_day: Some(day),
+                    summary: &summary,
+                    week_plants,
+                    tip: None,
+                }
+                .render();
+                Ok(Outcome::reply(Reply::text(text).with_buttons(vec![vec![
+                    Button::new("↩️ Undo", &Action::Undo(id)),
+                ]])))
+            }
+            // Never logged (it had no food before): log it now, as a new message would be.
+            None => {
+                self.log_meal(user, at, message_id, &cleaned, &meal, yesterday)
+                    .await
+            }
+        }
+    }
+
+    fn cannot_answer(&self) -> Reply {
+        Reply::text(
+            "I can't answer that one from my source document, and I'd rather not guess. \
+             These are the topics I know (tap one), or ask in other words:",
+        )
+        .with_buttons(self.topic_buttons())
+    }
+
+    fn topic_buttons(&self) -> Vec<Vec<Button>> {
+        let buttons: Vec<Button> = self
+            .knowledge
+            .topics()
+            .iter()
+            .map(|topic| Button::new(topic_label(&topic.question), &Action::Faq(topic.id.clone())))
+            .collect();
+        buttons.chunks(2).map(<[Button]>::to_vec).collect()
+    }
+
+    // ----- commands -----
+
+    async fn on_command(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        name: &str,
+        argument: &str,
+    ) -> Result<Outcome> {
+        let reply = match name {
+            "start" => self.start(user, at).await?,
+            "help" => Reply::text(HELP),
+            "today" => self.today(user, at).await?,
+            "week" => self.week(user, at).await?,
+            "skin" => return self.skin_question(user, at).await,
+            "undo" => self.undo(user, at).await?,
+            "history" => self.history(user, at).await?,
+            "tz" | "timezone" => {
+                if argument.is_empty() {
+                    let person = self.person(user, at).await?;
+                    Reply::text(format!(
+                        "Your time zone is {} (it is {} there).\n\n{ZONE_QUESTION}",
+                        escape(person.tz().name()),
+                        person.clock.local_time(at).format("%a %H:%M")
+                    ))
+                } else {
+                    return match parse_zone(argument) {
+                        Ok(tz) => self.set_zone(user, at, tz).await,
+                        Err(error) => Ok(Outcome::reply(Reply::text(zone_error(&error)))),
+                    };
+                }
+            }
+            "digest" => self.digest_setting(user, at, argument).await?,
+            "settings" => {
+                let person = self.person(user, at).await?;
+                Reply::text(render::settings(
+                    person.tz().name(),
+                    person.clock.local_time(at),
+                    person.clock.cutoff(),
+                    person.settings.digest_at,
+                ))
+            }
+            "faq" => {
+                if argument.is_empty() {
+                    Reply::text("Pick a topic, or just ask me a question in your own words:")
+                        .with_buttons(self.topic_buttons())
+                } else {
+                    match self.knowledge.best_match(argument) {
+                        Some(found) => Reply::text(render::answer(found.topic)),
+                        None => self.cannot_answer(),
+                    }
+                }
+            }
+            "tips" | "tip" => self.tips(user, at).await?,
+            "score" => Reply::text(render::scoring(&self.diary.score)),
+            "privacy" => match self.knowledge.topic("privacy") {
+                Some(topic) => Reply::text(format!(
+                    "{}\n\n/export sends you everything as a CSV file; /forget deletes it all.",
+                    render::answer(topic)
+                )),
+                None => Reply::text(
+                    "I keep your settings, meals and skin ratings. /export sends them to you; \
+                     /forget deletes them.",
+                ),
+            },
+            "export" => self.export(user, at).await?,
+            "forget" => Reply::text(
+                "This deletes your meals, skin ratings and settings for good. Are you sure?",
+            )
+            .with_buttons(vec![vec![
+                Button::new(
+                    "Yes, delete everything",
+                    &Action::Forget { confirmed: true },
+                ),
+                Button::new("No, keep it", &Action::Forget { confirmed: false }),
+            ]]),
+            _ => Reply::text(format!(
+                "I don't know /{}. /help lists what I can do.",
+                escape(&shorten(name, 32))
+            )),
+        };
+        Ok(Outcome::reply(reply))
+    }
+
+    async fn start(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        if person.known {
+            return Ok(Reply::text(format!(
+                "Welcome back! Your time zone is {}. Tell me what you eat and I'll keep the diary.\n\n{EXAMPLES}",
+                escape(person.tz().name())
+            )));
+        }
+        Ok(Reply::text(format!(
+            "<b>Welcome to gutskin!</b> Text me what you eat, in your own words, and I'll sort it \
+             into the food groups that matter for the gut-skin connection, score your day, ask \
+             how your skin is, and over a few weeks show which foods go with better or worse skin.\n\n\
+             {ZONE_QUESTION}"
+        )))
+    }
+
+    async fn set_zone(&self, user: i64, at: DateTime<Utc>, tz: Tz) -> Result<Outcome> {
+        let mut person = self.person(user, at).await?;
+        person.settings.zone = tz.name().to_string();
+        self.save(&mut person, at).await?;
+        let local = at.with_timezone(&tz);
+        let digest = person.settings.digest_at.map_or_else(
+            || "Your evening digest is off (/digest 21:00 turns it on).".to_string(),
+            |t| {
+                format!(
+                    "Your evening digest comes at {} (/digest to change).",
+                    t.format("%H:%M")
+                )
+            },
+        );
+        Ok(Outcome::reply(Reply::text(format!(
+            "Time zone set: <b>{}</b> (it is {} there). {digest}\n\nNow tell me what you eat, \
+             e.g. <i>porridge with blueberries and kefir</i>.",
+            escape(tz.name()),
+            local.format("%a %H:%M")
+        ))))
+    }
+
+    async fn digest_setting(&self, user: i64, at: DateTime<Utc>, argument: &str) -> Result<Reply> {
+        let mut person = self.person(user, at).await?;
+        let argument = argument.trim().to_lowercase();
+        if argument.is_empty() {
+            let now = person.settings.digest_at.map_or_else(
+                || "off".to_string(),
+                |t| format!("at {}", t.format("%H:%M")),
+            );
+            return Ok(Reply::text(format!(
+                "Your evening digest is {now}. Change it with /digest HH:MM (your local time) \
+                 or turn it off with /digest off."
+            )));
+        }
+        let digest_at =
+            if argument == "off" {
+                None
+            } else {
+                match parse_clock_time(&argument) {
+                    Some(time) => Some(time),
+                    None => return Ok(Reply::text(
+                        "I didn't understand that time. Send it like /digest 21:00 or /digest off.",
+                    )),
+                }
+            };
+        person.settings.digest_at = digest_at;
+        self.save(&mut person, at).await?;
+        Ok(Reply::text(match digest_at {
+            Some(time) => format!(
+                "Done: your digest will come at {} your time ({}).",
+                time.format("%H:%M"),
+                escape(person.tz().name())
+            ),
+            None => "Done: no more evening digests. /digest 21:00 turns them back on.".to_string(),
+        }))
+    }
+
+    async fn today(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let day = person.clock.local_day(at);
+        let week = person.clock.week_of(day);
+        let entries = self.entries_between(user, week.monday(), day).await?;
+        let summary = DaySummary::new(day, entries.iter().map(|m| &m.entry), &self.diary.score);
+        let meals: Vec<StoredMeal> = entries
+            .iter()
+            .filter(|m| m.entry.local_day == day)
+            .cloned()
+            .collect();
+        let rating = self
+            .store
+            .ratings(user, day, day)
+            .await?
+            .last()
+            .map(SkinRating::rating);
+        let week_plants = week_plants(&entries, &self.diary, week, day);
+        let mut text = render::today(&summary, &meals, week_plants, rating, person.tz());
+        let logged_days = self
+            .store
+            .days(
+                user,
+                day.checked_sub_days(Days::new(366)).unwrap_or(day),
+                day,
+            )
+            .await?;
+        let streak = streaks(logged_days.keys().copied(), day);
+        if streak.current > 1 {
+            text.push_str(&format!(
+                "\nStreak: {} days in a row (longest {})",
+                streak.current, streak.longest
+            ));
+        }
+        Ok(Reply::text(text))
+    }
+
+    async fn week(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let day = person.clock.local_day(at);
+        let week = person.clock.week_of(day);
+        let entries = self
+            .entries_between(user, week.monday(), week.sunday())
+            .await?;
+        let ratings = self
+            .store
+            .ratings(user, week.monday(), week.sunday())
+            .await?;
+        let summary = WeekSummary::new(
+            week,
+            entries.iter().map(|m| &m.entry),
+            &ratings,
+            &self.diary.score,
+        );
+        Ok(Reply::text(render::week(&summary, day)))
+    }
+
+    async fn tips(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let day = person.clock.local_day(at);
+        let entries = self
+            .entries_between(user, person.clock.week_of(day).monday(), day)
+            .await?;
+        Ok(
+            match self.tip_for_day(user, &person, day, &entries).await? {
+                Some(tip) => Reply::text(format!(
+                    "<b>A tip for today</b>\n{}\n\nYour evening digest brings one each day.",
+                    render::tip(tip)
+                )),
+                None => Reply::text("No tip fits today better than what you're doing. Keep going!"),
+            },
+        )
+    }
+
+    async fn undo(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let Some(last) = self.store.last_meal(user).await? else {
+            return Ok(Reply::text("There's nothing to undo: your diary is empty."));
+        };
+        if !self.store.delete_meal(user, last.id).await? {
+            return Ok(Reply::text("There's nothing to undo."));
+        }
+        let person = self.person(user, at).await?;
+        Ok(Reply::text(format!(
+            "Undone: {} ({}, {}).",
+            render::entry_foods(&last.entry),
+            render::day_label(last.entry.local_day),
+            last.entry
+                .logged_at
+                .with_timezone(&person.tz())
+                .format("%H:%M")
+        )))
+    }
+
+    async fn history(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let day = person.clock.local_day(at);
+        let meals = self.store.day(user, day).await?;
+        Ok(history_reply(&meals, day, person.tz()))
+    }
+
+    async fn export(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let export = self.store.export_user(user).await?;
+        if export.entries.is_empty() && export.ratings.is_empty() && export.settings.is_none() {
+            return Ok(Reply::text("I have nothing stored about you."));
+        }
+        let csv = export::csv(&export, person.tz());
+        let caption = format!(
+            "Everything I keep about you: {} meal{}, {} skin rating{}. Time zone {}, evening digest {}.",
+            export.entries.len(),
+            plural(export.entries.len()),
+            export.ratings.len(),
+            plural(export.ratings.len()),
+            escape(person.tz().name()),
+            person
+                .settings
+                .digest_at
+                .map_or_else(|| "off".to_string(), |t| t.format("%H:%M").to_string()),
+        );
+        Ok(Reply {
+            text: caption,
+            buttons: Vec::new(),
+            attachment: Some(Attachment::Document {
+                file_name: "gutskin-diary.csv".to_string(),
+                bytes: csv.into_bytes(),
+            }),
+        })
+    }
+
+    // ----- skin -----
+
+    async fn skin_question(&self, user: i64, at: DateTime<Utc>) -> Result<Outcome> {
+        let person = self.person(user, at).await?;
+        let today = person.clock.local_day(at);
+        let yesterday = today.pred_opt().unwrap_or(today);
+        let ratings = self.store.ratings(user, yesterday, today).await?;
+        let rated = |day: NaiveDate| {
+            ratings
+                .iter()
+                .rev()
+                .find(|r| r.day() == day)
+                .map(SkinRating::rating)
+        };
+        let mut replies = vec![skin_buttons(today, rated(today), true)];
+        if rated(yesterday).is_none() {
+            replies.push(skin_buttons(yesterday, None, false));
+        }
+        Ok(Outcome {
+            replies,
+            ..Outcome::default()
+        })
+    }
+
+    async fn rate_today(&self, user: i64, at: DateTime<Utc>, rating: u8) -> Result<Outcome> {
+        let mut person = self.person(user, at).await?;
+        let today = person.clock.local_day(at);
+        if !person.known {
+            self.save(&mut person, at).await?;
+        }
+        self.rate(user, at, today, rating).await?;
+        Ok(Outcome::reply(Reply::text(format!(
+            "Saved: your skin today is {rating}/5. Thanks! After a few weeks of ratings, \
+             /insights shows which foods go with better or worse skin."
+        ))))
+    }
+
+    async fn rate(&self, user: i64, at: DateTime<Utc>, day: NaiveDate, rating: u8) -> Result<()> {
+        // Ratings come from validated buttons or a 1-5 shortcut; anything else is refused
+        // before here, so this cannot fail, but it is not worth a panic if it did.
+        if let Ok(rating) = SkinRating::new(day, rating, at) {
+            self.store.rate_skin(user, rating).await?;
+        }
+        Ok(())
+    }
+
+    // ----- buttons -----
+
+    async fn on_button(&self, user: i64, at: DateTime<Utc>, data: &str) -> Result<Outcome> {
+        let Ok(action) = data.parse::<Action>() else {
+            return Ok(Outcome::notice(EXPIRED));
+        };
+        match action {
+            Action::Undo(id) => {
+                if !self.store.delete_meal(user, id).await? {
+                    return Ok(Outcome::notice(EXPIRED));
+                }
+                Ok(Outcome {
+                    notice: Some("Undone".to_string()),
+                    edit: Some(Reply::text("↩️ Undone: that meal is out of your diary.")),
+                    replies: Vec::new(),
+                })
+            }
+            Action::Delete(id) => {
+                if !self.store.delete_meal(user, id).await? {
+                    return Ok(Outcome::notice(EXPIRED));
+                }
+                let person = self.person(user, at).await?;
+                let day = person.clock.local_day(at);
+                let meals = self.store.day(user, day).await?;
+                Ok(Outcome {
+                    notice: Some("Deleted".to_string()),
+                    edit: Some(history_reply(&meals, day, person.tz())),
+                    replies: Vec::new(),
+                })
+            }
+            Action::Skin { day, rating } => {
+                let mut person = self.person(user, at).await?;
+                let today = person.clock.local_day(at);
+                let earliest = today
+                    .checked_sub_days(Days::new(MAX_RATING_DAYS_BACK))
+                    .unwrap_or(today);
+                if day > today || day < earliest {
+                    return Ok(Outcome::notice(EXPIRED));
+                }
+                if !person.known {
+                    self.save(&mut person, at).await?;
+                }
+                self.rate(user, at, day, rating).await?;
+                Ok(Outcome {
+                    notice: Some(format!("Saved: {rating}/5")),
+                    edit: Some(skin_buttons(day, Some(rating), day == today)),
+                    replies: Vec::new(),
+                })
+            }
+            Action::Faq(topic) => match self.knowledge.topic(&topic) {
+                Some(topic) => Ok(Outcome {
+                    notice: None,
+                    edit: None,
+                    replies: vec![Reply::text(render::answer(topic))],
+                }),
+                None => Ok(Outcome::notice(EXPIRED)),
+            },
+            Action::Forget { confirmed: true } => {
+                let removed = self.store.delete_user(user).await?;
+                tracing::info!(user, removed, "forgot a user");
+                Ok(Outcome {
+                    notice: Some("Deleted".to_string()),
+                    edit: Some(Reply::text(
+                        "Done: I deleted everything I kept about you. Send /start if you ever \
+                         want to begin again.",
+                    )),
+                    replies: Vec::new(),
+                })
+            }
+            Action::Forget { confirmed: false } => Ok(Outcome {
+                notice: Some("Kept".to_string()),
+                edit: Some(Reply::text("Nothing deleted: your diary stays as it is.")),
+                replies: Vec::new(),
+            }),
+            Action::Experiment(_) => Ok(Outcome::notice(EXPIRED)),
+        }
+    }
+}
+
+/// `/help`.
+const HELP: &str = "<b>What I understand</b>\n\
+    Just tell me what you ate: <i>porridge with blueberries and kefir</i>, \
+    <i>2 beers and a burger</i>, <i>🍕🍺</i>. Start with <i>yesterday:</i> to log for the day \
+    before. Edit your message and I update the entry. Ask questions like \
+    <i>does sugar cause acne?</i>\n\n\
+    /today your day: meals, score and its parts, fibre, plants\n\
+    /week the last seven days and this week's plants\n\
+    /skin rate your skin 1-5 (or send <i>skin 4</i>)\n\
+    /undo remove the last meal\n\
+    /history today's meals, with delete buttons\n\
+    /faq questions I can answer\n\
+    /tips a tip for today\n\
+    /score how the score works\n\
+    /tz your time zone\n\
+    /digest HH:MM or off: your evening digest\n\
+    /settings your settings\n\
+    /privacy what I keep about you\n\
+    /export all your data as a CSV file\n\
+    /forget delete everything";
+
+fn non_text_reply(kind: NonText) -> String {
+    let what = match kind {
+        NonText::Photo => "I can't see photos yet",
+        NonText::Sticker => "Nice sticker! I only read text, though",
+        NonText::Voice => "I can't listen to voice messages yet",
+        NonText::Video => "I can't watch videos",
+        NonText::Document => "I can't read files",
+        NonText::Location => "I don't need your location; a city name sets your time zone",
+        NonText::Other => "I can only read text messages",
+    };
+    format!("{what}. Type what you ate instead, e.g. <i>salmon, rice and broccoli</i>.")
+}
+
+fn zone_error(error: &ZoneError) -> String {
+    format!(
+        "I couldn't use that time zone: {}. Try your city (<i>/tz Berlin</i>), a zone name \
+         (<i>/tz Europe/Berlin</i>) or an offset (<i>/tz UTC+1</i>).",
+        escape(&error.to_string())
+    )
+}
+
+/// "HH:MM", "H:MM", "H" or "HH" (24-hour clock).
+fn parse_clock_time(text: &str) -> Option<NaiveTime> {
+    let (hours, minutes) = match text.split_once([':', '.', 'h']) {
+        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        None => (text, "0"),
+    };
+    if hours.is_empty() || hours.len() > 2 || minutes.len() > 2 {
+        return None;
+    }
+    let hours: u32 = hours.parse().ok()?;
+    let minutes: u32 = minutes.parse().ok()?;
+    NaiveTime::from_hms_opt(hours, minutes, 0)
+}
+
+/// "skin 4", "skin: 4/5".
+fn skin_shortcut(text: &str) -> Option<u8> {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("skin")?
+        .trim_start_matches([':', ' ', '=']);
+    let rest = rest.strip_suffix("/5").unwrap_or(rest).trim();
+    match rest.parse::<u8>() {
+        Ok(rating @ 1..=5) if rest.len() == 1 => Some(rating),
+        _ => None,
+    }
+}
+
+fn skin_buttons(day: NaiveDate, current: Option<u8>, is_today: bool) -> Reply {
+    let name = if is_today {
+        format!("today ({})", render::day_label(day))
+    } else {
+        format!("yesterday ({})", render::day_label(day))
+    };
+    let text = match current {
+        Some(rating) => format!("Your skin {name}: <b>{rating}/5</b>. Tap to change it."),
+        None => format!("How is your skin {name}? 1 is bad, 5 is great."),
+    };
+    let row = (1..=5u8)
+        .map(|rating| {
+            let label = if current == Some(rating) {
+                format!("✅ {rating}")
+            } else {
+                rating.to_string()
+            };
+            Button::new(label, &Action::Skin { day, rating })
+        })
+        .collect();
+    Reply::text(text).with_buttons(vec![row])
+}
+
+fn history_reply(meals: &[StoredMeal], day: NaiveDate, tz: Tz) -> Reply {
+    if meals.is_empty() {
+        return Reply::text(format!(
+            "Nothing logged today ({}).",
+            render::day_label(day)
+        ));
+    }
+    let mut text = format!("<b>Today, {}</b> (tap to delete)", render::day_label(day));
+    let mut rows = Vec::new();
+    for (index, meal) in meals.iter().enumerate() {
+        text.push_str(&format!(
+            "\n{}. {}",
+            index + 1,
+            render::entry_line(meal, tz)
+        ));
+        rows.push(vec![Button::new(
+            format!(
+                "🗑 {}. {}",
+                index + 1,
+                shorten(&render_plain_foods(&meal.entry), 40)
+            ),
+            &Action::Delete(meal.id),
+        )]);
+    }
+    Reply::text(text).with_buttons(rows)
+}
+
+/// Button labels are plain text, not HTML.
+fn render_plain_foods(entry: &Entry) -> String {
+    entry
+        .items
+        .iter()
+        .map(|i| i.food.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A topic's question as a short button label.
+fn topic_label(question: &str) -> String {
+    shorten(question.trim_end_matches('?'), 36)
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn week_plants(
+    entries: &[StoredMeal],
+    diary: &DiaryConfig,
+    week: crate::diary::Week,
+    day: NaiveDate,
+) -> usize {
+    WeekSummary::new(week, entries.iter().map(|m| &m.entry), &[], &diary.score)
+        .plants_through(day)
+        .len()
+}
+
+/// Whether `meal` brings a harmful category the day did not have yet.
+fn new_harmful(meal: CategorySet, earlier: CategorySet) -> bool {
+    meal.difference(earlier).iter().any(|c| c.is_harmful())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_times() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_clock_time("21:30"), t(21, 30));
+        assert_eq!(parse_clock_time("9"), t(9, 0));
+        assert_eq!(parse_clock_time("07.15"), t(7, 15));
+        assert_eq!(parse_clock_time("21h"), t(21, 0));
+        assert_eq!(parse_clock_time("24:00"), None);
+        assert_eq!(parse_clock_time("9pm"), None);
+        assert_eq!(parse_clock_time("-1"), None);
+    }
+
+    #[test]
+    fn skin_shortcuts() {
+        assert_eq!(skin_shortcut("skin 4"), Some(4));
+        assert_eq!(skin_shortcut("Skin: 2/5"), Some(2));
+        assert_eq!(skin_shortcut("skin 6"), None);
+        assert_eq!(skin_shortcut("skin 44"), None);
+        assert_eq!(skin_shortcut("skinny latte"), None);
+    }
+}

@@ -1,0 +1,346 @@
+//! The wording of replies: pure functions from diary values to Telegram HTML.
+//!
+//! Kept apart from the engine so that what the bot says can be read (and changed) in one
+//! place, and so that nothing here touches the store. Every piece of the person's own text
+//! is escaped here; food names and labels come from our own config but are escaped too.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+
+use crate::chat::html::{escape, shorten};
+use crate::diary::{DaySummary, Entry, ScoreWeights, WeekSummary};
+use crate::food::{Category, CategorySet, Item};
+use crate::knowledge::{Tip, Topic};
+use crate::store::StoredMeal;
+
+/// How many characters of a logged message lists show.
+const ENTRY_PREVIEW_CHARS: usize = 60;
+
+/// The document's daily fibre range, as replies state it.
+pub(crate) const FIBRE_RANGE: &str = "25-35";
+
+/// The weekly plant goal of the document.
+pub(crate) const WEEKLY_PLANTS: usize = 30;
+
+/// "Sat 28 Nov".
+pub(crate) fn day_label(day: NaiveDate) -> String {
+    day.format("%a %-d %b").to_string()
+}
+
+/// "9.5" or "12": grams to one decimal below 10, whole above.
+pub(crate) fn grams(value: f32) -> String {
+    let value = if value.is_finite() {
+        value.max(0.0)
+    } else {
+        0.0
+    };
+    if value >= 10.0 {
+        format!("{value:.0}")
+    } else {
+        let rounded = (value * 10.0).round() / 10.0;
+        if rounded.fract() == 0.0 {
+            format!("{rounded:.0}")
+        } else {
+            format!("{rounded:.1}")
+        }
+    }
+}
+
+/// "fibre · polyphenols · fermented", helpful groups first, as the score lists them.
+pub(crate) fn category_line(categories: CategorySet) -> String {
+    let helpful = Category::ALL
+        .into_iter()
+        .filter(|c| !c.is_harmful() && categories.contains(*c));
+    let harmful = Category::ALL
+        .into_iter()
+        .filter(|c| c.is_harmful() && categories.contains(*c));
+    helpful
+        .chain(harmful)
+        .map(Category::label)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// "beer ×2" for an item eaten more than once, the name alone otherwise.
+fn item_name(food: &str, quantity: f32) -> String {
+    let quantity = if quantity.is_finite() { quantity } else { 1.0 };
+    if (quantity - 1.0).abs() < 0.01 || quantity <= 0.0 {
+        escape(food)
+    } else if quantity.fract().abs() < 0.01 {
+        format!("{} ×{quantity:.0}", escape(food))
+    } else {
+        format!("{} ×{}", escape(food), grams(quantity))
+    }
+}
+
+/// The foods of a parsed message that were eaten, as a list.
+pub(crate) fn eaten_list(items: &[Item<'_>]) -> String {
+    items
+        .iter()
+        .filter(|item| !item.negated)
+        .map(|item| item_name(item.food, item.quantity))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The foods of a stored entry, as a list.
+pub(crate) fn entry_foods(entry: &Entry) -> String {
+    entry
+        .items
+        .iter()
+        .map(|item| item_name(&item.food, item.quantity))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the day stands at: "Today 64/100 · fibre 9 g of 25-35 · plants this week 11/30".
+pub(crate) fn standing(day_name: &str, summary: &DaySummary, week_plants: usize) -> String {
+    format!(
+        "{day_name} <b>{}/100</b> · fibre {} g of {FIBRE_RANGE} · plants this week {week_plants}/{WEEKLY_PLANTS}",
+        summary.score.total,
+        grams(summary.fibre_g),
+    )
+}
+
+/// The confirmation of a logged meal (DESIGN.md, step 2).
+pub(crate) struct MealConfirmation<'a> {
+    /// "Logged", "Updated".
+    pub verb: &'a str,
+    pub items: &'a [Item<'a>],
+    /// `None` for today, else the day the meal was logged for.
+    pub other_day: Option<NaiveDate>,
+    pub summary: &'a DaySummary,
+    pub week_plants: usize,
+    pub tip: Option<&'a Tip>,
+}
+
+impl MealConfirmation<'_> {
+    pub(crate) fn render(&self) -> String {
+        let mut text = String::new();
+        let eaten: Vec<&Item> = self.items.iter().filter(|i| !i.negated).collect();
+        let categories = eaten
+            .iter()
+            .fold(CategorySet::EMPTY, |set, item| set.union(item.categories));
+        let _ = write!(text, "<b>{}", self.verb);
+        if let Some(day) = self.other_day {
+            let _ = write!(text, " for {}", day_label(day));
+        }
+        let _ = write!(text, ":</b> {}.", eaten_list(self.items));
+        if !categories.is_empty() {
+            let _ = write!(text, "\n{}", category_line(categories));
+        }
+        let skipped: Vec<String> = self
+            .items
+            .iter()
+            .filter(|i| i.negated)
+            .map(|i| escape(i.food))
+            .collect();
+        if !skipped.is_empty() {
+            let _ = write!(text, "\nNot counted: {}.", skipped.join(", "));
+        }
+        for item in self.items.iter().filter(|i| i.corrected) {
+            let _ = write!(
+                text,
+                "\n<i>I read “{}” as {}.</i>",
+                escape(item.matched),
+                escape(item.food)
+            );
+        }
+        let day_name = match self.other_day {
+            Some(day) => day_label(day),
+            None => "Today".to_string(),
+        };
+        let _ = write!(
+            text,
+            "\n{}",
+            standing(&day_name, self.summary, self.week_plants)
+        );
+        if let Some(tip) = self.tip {
+            let _ = write!(text, "\n\n💡 {}", escape(&tip.text));
+        }
+        text
+    }
+}
+
+/// One line per entry: "08:12 porridge with… → oats, blueberries".
+pub(crate) fn entry_line(meal: &StoredMeal, tz: Tz) -> String {
+    let time = meal.entry.logged_at.with_timezone(&tz).format("%H:%M");
+    let foods = entry_foods(&meal.entry);
+    format!(
+        "{time} {} → {foods}",
+        escape(&shorten(&meal.entry.text, ENTRY_PREVIEW_CHARS))
+    )
+}
+
+/// `/today`: the entries, the score and its parts, fibre, plants and the skin rating.
+pub(crate) fn today(
+    summary: &DaySummary,
+    meals: &[StoredMeal],
+    week_plants: usize,
+    rating: Option<u8>,
+    tz: Tz,
+) -> String {
+    let mut text = format!(
+        "<b>Today, {}: {}/100</b>",
+        day_label(summary.day),
+        summary.score.total
+    );
+    if meals.is_empty() {
+        text.push_str(
+            "\nNothing logged yet. Tell me what you eat, e.g. <i>porridge with blueberries</i>.",
+        );
+    } else {
+        for meal in meals {
+            let _ = write!(text, "\n{}", entry_line(meal, tz));
+        }
+        text.push_str("\n\n<b>Score</b>");
+        for part in &summary.score.parts {
+            let _ = write!(text, "\n{} {:+}", escape(&part.label), part.points);
+        }
+    }
+    let _ = write!(
+        text,
+        "\n\nFibre {} g (aim for {FIBRE_RANGE} g a day)",
+        grams(summary.fibre_g)
+    );
+    if summary.plants.is_empty() {
+        let _ = write!(text, "\nPlants this week: {week_plants}/{WEEKLY_PLANTS}");
+    } else {
+        let _ = write!(
+            text,
+            "\nPlants today: {}. This week: {week_plants}/{WEEKLY_PLANTS}",
+            escape(&summary.plants.join(", "))
+        );
+    }
+    match rating {
+        Some(rating) => {
+            let _ = write!(text, "\nSkin today: {rating}/5");
+        }
+        None => text.push_str("\nSkin today: not rated yet (/skin)"),
+    }
+    text
+}
+
+/// `/week`: each day's score and rating, the average, and the week's plants.
+pub(crate) fn week(summary: &WeekSummary, today: NaiveDate) -> String {
+    let mut text = format!(
+        "<b>This week, {} to {}</b>\n",
+        day_label(summary.week.monday()),
+        day_label(summary.week.sunday())
+    );
+    let mut scores = Vec::new();
+    for day in &summary.days {
+        let date = day.summary.day;
+        if date > today {
+            break;
+        }
+        let score = if day.summary.logged_anything() {
+            scores.push(u32::from(day.summary.score.total));
+            format!("{:>3}/100", day.summary.score.total)
+        } else {
+            "   –   ".to_string()
+        };
+        let skin = day
+            .rating
+            .map_or_else(|| "skin –".to_string(), |r| format!("skin {r}/5"));
+        let _ = write!(
+            text,
+            "\n<code>{} {score}  {skin}</code>",
+            date.format("%a %d")
+        );
+    }
+    if !scores.is_empty() {
+        let average = scores.iter().sum::<u32>() as f32 / scores.len() as f32;
+        let _ = write!(
+            text,
+            "\n\nAverage score {average:.0}/100 over {} logged day{}",
+            scores.len(),
+            if scores.len() == 1 { "" } else { "s" }
+        );
+    }
+    let _ = write!(
+        text,
+        "\n<b>Plants this week: {}/{WEEKLY_PLANTS}</b>",
+        summary.plant_count()
+    );
+    if !summary.plants.is_empty() {
+        let _ = write!(text, "\n{}", escape(&summary.plants.join(", ")));
+    }
+    text
+}
+
+/// An FAQ answer with its question and sources.
+pub(crate) fn answer(topic: &Topic) -> String {
+    format!(
+        "<b>{}</b>\n{}\n\n<i>{}</i>",
+        escape(&topic.question),
+        escape(&topic.answer),
+        escape(&topic.source_line())
+    )
+}
+
+/// A tip with its sources.
+pub(crate) fn tip(tip: &Tip) -> String {
+    format!(
+        "💡 {}\n<i>Sources: {}</i>",
+        escape(&tip.text),
+        escape(&tip.sources.join("; "))
+    )
+}
+
+/// `/score`: how the day is scored, with the weights in force.
+pub(crate) fn scoring(weights: &ScoreWeights) -> String {
+    let mut text = String::from("<b>How your day is scored (0-100)</b>");
+    for category in Category::ALL.into_iter().filter(|c| !c.is_harmful()) {
+        let _ = write!(
+            text,
+            "\n{:+} {}",
+            weights.group_points(category),
+            category.label()
+        );
+    }
+    let _ = write!(
+        text,
+        "\nup to {:+} fibre, in full at {} g",
+        weights.fibre_points(),
+        grams(weights.fibre_full_g())
+    );
+    let _ = write!(
+        text,
+        "\n{:+} for each plant, up to {:+}",
+        weights.points_per_plant(),
+        weights.max_plant_points()
+    );
+    for category in Category::ALL.into_iter().filter(|c| c.is_harmful()) {
+        let _ = write!(
+            text,
+            "\n{:+} {}",
+            weights.group_points(category),
+            category.label()
+        );
+    }
+    text.push_str(
+        "\n\nEach group counts once a day, however much of it you log: the score rewards \
+         variety, not volume. It is a nudge and a way to see patterns beside your skin \
+         ratings, not a verdict on your health.",
+    );
+    text
+}
+
+/// `/settings`.
+pub(crate) fn settings(
+    zone: &str,
+    local_now: DateTime<Tz>,
+    cutoff: NaiveTime,
+    digest_at: Option<NaiveTime>,
+) -> String {
+    let digest = digest_at.map_or_else(|| "off".to_string(), |t| t.format("%H:%M").to_string());
+    format!(
+        "<b>Your settings</b>\nTime zone: {} (it is {} there)\nA day ends at: {}\nEvening digest: {digest}\n\nChange them with /tz CITY and /digest HH:MM or /digest off.",
+        escape(zone),
+        local_now.format("%a %H:%M"),
+        cutoff.format("%H:%M"),
+    )
+}

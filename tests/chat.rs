@@ -1,0 +1,699 @@
+//! Whole conversations through the engine, on a real sled database in a temporary directory,
+//! with a fixed clock: what a person sends, what the bot answers, and what ends up stored.
+//!
+//! Every reply any test sees is checked to be Telegram-safe HTML, with buttons whose data
+//! fits Telegram's 64 bytes.
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use gutskin::chat::{Attachment, Engine, Incoming, Input, NonText, Outcome, Reply};
+use gutskin::diary::DiaryConfig;
+use gutskin::food::{Category, Lexicon};
+use gutskin::knowledge::KnowledgeBase;
+use gutskin::store::Store;
+
+const ALICE: i64 = 4_001;
+const BOB: i64 = 4_002;
+
+fn shared() -> &'static (Arc<Lexicon>, Arc<KnowledgeBase>, Arc<DiaryConfig>) {
+    static SHARED: OnceLock<(Arc<Lexicon>, Arc<KnowledgeBase>, Arc<DiaryConfig>)> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        (
+            Arc::new(Lexicon::builtin().expect("lexicon")),
+            Arc::new(KnowledgeBase::builtin().expect("knowledge")),
+            Arc::new(DiaryConfig::builtin().expect("diary config")),
+        )
+    })
+}
+
+/// A person's chat with the bot: an engine on a fresh database and a message counter.
+struct Chat {
+    engine: Engine,
+    user: i64,
+    next_message: i64,
+    _dir: tempfile::TempDir,
+}
+
+impl Chat {
+    fn new(user: i64) -> Chat {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("open store");
+        let (lexicon, knowledge, diary) = shared().clone();
+        Chat {
+            engine: Engine::new(lexicon, knowledge, diary, store),
+            user,
+            next_message: 100,
+            _dir: dir,
+        }
+    }
+
+    /// Another person on the same database.
+    fn as_user(&self, user: i64) -> Chat {
+        Chat {
+            engine: self.engine.clone(),
+            user,
+            next_message: 10_000,
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn store(&self) -> &Store {
+        self.engine.store()
+    }
+
+    async fn input(&self, at: DateTime<Utc>, input: Input) -> Outcome {
+        let outcome = self
+            .engine
+            .handle(Incoming {
+                user: self.user,
+                at,
+                input,
+            })
+            .await;
+        for reply in outcome.edit.iter().chain(&outcome.replies) {
+            check_reply(reply);
+        }
+        outcome
+    }
+
+    /// Sends a text message; returns its message id and the bot's one reply.
+    async fn send(&mut self, at: DateTime<Utc>, text: &str) -> (i64, Reply) {
+        self.next_message += 1;
+        let id = self.next_message;
+        let outcome = self
+            .input(
+                at,
+                Input::Text {
+                    message_id: id,
+                    text: text.to_string(),
+                },
+            )
+            .await;
+        assert_eq!(
+            outcome.replies.len(),
+            1,
+            "one reply to {text:?}: {outcome:?}"
+        );
+        assert!(outcome.edit.is_none() && outcome.notice.is_none());
+        (id, outcome.replies.into_iter().next().expect("a reply"))
+    }
+
+    async fn say(&mut self, at: DateTime<Utc>, text: &str) -> String {
+        self.send(at, text).await.1.text
+    }
+
+    async fn press(&self, at: DateTime<Utc>, data: &str) -> Outcome {
+        self.input(
+            at,
+            Input::Button {
+                data: data.to_string(),
+            },
+        )
+        .await
+    }
+
+    async fn day_texts(&self, day: NaiveDate) -> Vec<String> {
+        self.store()
+            .day(self.user, day)
+            .await
+            .expect("read day")
+            .into_iter()
+            .map(|m| m.entry.text)
+            .collect()
+    }
+
+    async fn entry_count(&self) -> usize {
+        self.store()
+            .export_user(self.user)
+            .await
+            .expect("export")
+            .entries
+            .len()
+    }
+
+    /// A person who has set their zone.
+    async fn in_zone(user: i64, zone: &str) -> Chat {
+        let mut chat = Chat::new(user);
+        let reply = chat
+            .say(utc(2026, 11, 20, 12, 0), &format!("/tz {zone}"))
+            .await;
+        assert!(reply.contains("Time zone set"), "{reply}");
+        chat
+    }
+}
+
+/// Telegram HTML: only our tags, every `&` an entity; buttons' data within 64 bytes.
+fn check_reply(reply: &Reply) {
+    let text = &reply.text;
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(['<', '&']) {
+        rest = &rest[at..];
+        let known = ["<b>", "</b>", "<i>", "</i>", "<code>", "</code>"]
+            .iter()
+            .chain(&["&amp;", "&lt;", "&gt;", "&quot;"])
+            .find(|token| rest.starts_with(*token));
+        let token = known.unwrap_or_else(|| panic!("unsafe markup at {rest:?} in {text:?}"));
+        rest = &rest[token.len()..];
+    }
+    for button in reply.buttons.iter().flatten() {
+        assert!(
+            !button.data.is_empty() && button.data.len() <= 64,
+            "{button:?}"
+        );
+        assert!(!button.label.is_empty());
+    }
+    assert!(text.chars().count() <= 4096 || reply.attachment.is_none());
+}
+
+fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
+        .single()
+        .expect("valid instant")
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+}
+
+fn only_button(reply: &Reply) -> String {
+    let data: Vec<&str> = reply.button_data().collect();
+    assert_eq!(data.len(), 1, "{reply:?}");
+    data[0].to_string()
+}
+
+#[tokio::test]
+async fn a_first_conversation() {
+    let mut chat = Chat::new(ALICE);
+    let now = utc(2026, 11, 28, 7, 15); // 08:15 in Berlin
+
+    let welcome = chat.say(now, "/start").await;
+    assert!(welcome.contains("Welcome to gutskin"), "{welcome}");
+    assert!(welcome.contains("time zone"), "{welcome}");
+    assert!(
+        chat.store().user(ALICE).await.expect("user").is_none(),
+        "/start alone stores nothing"
+    );
+
+    let zone = chat.say(now, "Berlin").await;
+    assert!(
+        zone.contains("Europe/Berlin") && zone.contains("08:15"),
+        "{zone}"
+    );
+
+    let (_, logged) = chat.send(now, "porridge with blueberries and kefir").await;
+    assert!(
+        logged
+            .text
+            .starts_with("<b>Logged:</b> porridge, blueberries, kefir."),
+        "{}",
+        logged.text
+    );
+    assert!(logged.text.contains("fibre · polyphenols · fermented"));
+    assert!(logged.text.contains("Today <b>"));
+    assert!(logged.text.contains("plants this week 2/30"));
+    let undo = only_button(&logged);
+    assert!(undo.starts_with("undo:"), "{undo}");
+
+    let today = chat.say(now, "/today").await;
+    assert!(today.contains("porridge with blueberries and kefir"));
+    assert!(today.contains("fermented foods +12"), "{today}");
+
+    let pressed = chat.press(now, &undo).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Undone"));
+    assert!(pressed.edit.expect("edited").text.contains("Undone"));
+    assert!(chat.day_texts(date(2026, 11, 28)).await.is_empty());
+    let again = chat.press(now, &undo).await;
+    assert_eq!(again.notice.as_deref(), Some("That button has expired."));
+}
+
+#[tokio::test]
+async fn yesterday_logs_to_the_day_before() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/London").await;
+    let now = utc(2026, 11, 28, 12, 0);
+    let reply = chat.say(now, "yesterday: 2 beers and a burger").await;
+    assert!(
+        reply.contains("Logged for Fri 27 Nov:</b> beer ×2, burger."),
+        "{reply}"
+    );
+    assert!(reply.contains("fast food · alcohol"));
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 27)).await,
+        ["yesterday: 2 beers and a burger"]
+    );
+    assert!(chat.day_texts(date(2026, 11, 28)).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_late_snack_belongs_to_the_evening_before() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    // 03:30 in Berlin on Sunday the 29th: still Saturday's diary day (cutoff 04:00).
+    chat.say(utc(2026, 11, 29, 2, 30), "crisps").await;
+    // 04:10: Sunday.
+    chat.say(utc(2026, 11, 29, 3, 10), "oats").await;
+    assert_eq!(chat.day_texts(date(2026, 11, 28)).await, ["crisps"]);
+    assert_eq!(chat.day_texts(date(2026, 11, 29)).await, ["oats"]);
+}
+
+#[tokio::test]
+async fn clock_changes_keep_days_whole() {
+    // Berlin falls back on 25 Oct 2026 at 03:00 CEST; New York on 1 Nov 2026 at 02:00 EDT.
+    let mut berlin = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    // 02:30 CET on the 25th (after the change) is before the cutoff: the 24th.
+    berlin.say(utc(2026, 10, 25, 1, 30), "kimchi").await;
+    // 04:30 CET: the 25th.
+    berlin.say(utc(2026, 10, 25, 3, 30), "kefir").await;
+    assert_eq!(berlin.day_texts(date(2026, 10, 24)).await, ["kimchi"]);
+    assert_eq!(berlin.day_texts(date(2026, 10, 25)).await, ["kefir"]);
+
+    let mut new_york = Chat::in_zone(BOB, "America/New_York").await;
+    // 03:59 EST on 1 Nov (08:59 UTC) is before the cutoff; 04:00 EST (09:00 UTC) is not.
+    new_york.say(utc(2026, 11, 1, 8, 59), "beer").await;
+    new_york.say(utc(2026, 11, 1, 9, 0), "oats").await;
+    assert_eq!(new_york.day_texts(date(2026, 10, 31)).await, ["beer"]);
+    assert_eq!(new_york.day_texts(date(2026, 11, 1)).await, ["oats"]);
+}
+
+#[tokio::test]
+async fn a_person_who_changes_zone_keeps_their_days() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    // 07:00 in Berlin on the 28th.
+    chat.say(utc(2026, 11, 28, 6, 0), "oats").await;
+    let reply = chat
+        .say(utc(2026, 11, 28, 6, 5), "/tz America/New_York")
+        .await;
+    assert!(
+        reply.contains("America/New_York") && reply.contains("01:05"),
+        "{reply}"
+    );
+    // 01:10 in New York is still the 27th there: a new meal goes to the 27th ...
+    chat.say(utc(2026, 11, 28, 6, 10), "kefir").await;
+    assert_eq!(chat.day_texts(date(2026, 11, 27)).await, ["kefir"]);
+    // ... and the meal logged in Berlin keeps the day it was logged for.
+    assert_eq!(chat.day_texts(date(2026, 11, 28)).await, ["oats"]);
+    let settings = chat
+        .store()
+        .user(ALICE)
+        .await
+        .expect("read")
+        .expect("known");
+    assert_eq!(settings.zone, "America/New_York");
+}
+
+#[tokio::test]
+async fn the_same_message_twice_is_one_entry() {
+    let chat = Chat::in_zone(ALICE, "UTC").await;
+    let now = utc(2026, 11, 28, 12, 0);
+    let message = Input::Text {
+        message_id: 77,
+        text: "salmon and rice".into(),
+    };
+    let first = chat.input(now, message.clone()).await;
+    let second = chat.input(now, message).await;
+    assert!(first.replies[0].text.contains("Logged:"));
+    assert!(
+        second.replies[0].text.contains("Already logged:"),
+        "{second:?}"
+    );
+    assert_eq!(
+        only_button(&first.replies[0]),
+        only_button(&second.replies[0])
+    );
+    assert_eq!(chat.entry_count().await, 1);
+}
+
+#[tokio::test]
+async fn an_edit_reparses_its_entry() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    let (id, _) = chat.send(at, "oats").await;
+    let edited = chat
+        .input(
+            at,
+            Input::Edited {
+                message_id: id,
+                text: "oats and a pint of beer".into(),
+            },
+        )
+        .await;
+    assert!(edited.replies[0]
+        .text
+        .contains("Updated for Sat 28 Nov:</b> oats, beer"));
+    let day = chat
+        .store()
+        .day(ALICE, date(2026, 11, 28))
+        .await
+        .expect("day");
+    assert_eq!(day.len(), 1);
+    assert!(day[0].entry.categories().contains(Category::Alcohol));
+
+    // An edit with no food changes nothing.
+    let blank = chat
+        .input(
+            at,
+            Input::Edited {
+                message_id: id,
+                text: "hmm".into(),
+            },
+        )
+        .await;
+    assert!(blank.replies[0].text.contains("changed nothing"));
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 28)).await,
+        ["oats and a pint of beer"]
+    );
+
+    // An undone meal is not brought back by editing it.
+    chat.say(at, "/undo").await;
+    let after_undo = chat
+        .input(
+            at,
+            Input::Edited {
+                message_id: id,
+                text: "oats and kefir".into(),
+            },
+        )
+        .await;
+    assert!(
+        after_undo.replies[0].text.contains("undone"),
+        "{after_undo:?}"
+    );
+    assert_eq!(chat.entry_count().await, 0);
+
+    // A message that had no food becomes an entry when edited into a meal.
+    let (typo, _) = chat.send(at, "ots").await;
+    let fixed = chat
+        .input(
+            at,
+            Input::Edited {
+                message_id: typo,
+                text: "oats".into(),
+            },
+        )
+        .await;
+    assert!(fixed.replies[0].text.contains("Logged:"), "{fixed:?}");
+    assert_eq!(chat.entry_count().await, 1);
+}
+
+#[tokio::test]
+async fn text_without_food_gets_examples_and_stores_nothing() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    for text in ["went for a run", "🙂", "asdfgh", "no sugar today"] {
+        let reply = chat.say(at, text).await;
+        assert!(
+            reply.contains("stored nothing") || reply.contains("for example"),
+            "{text}: {reply}"
+        );
+    }
+    assert_eq!(chat.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn questions_are_answered_and_never_logged() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    let answer = chat.say(at, "does sugar cause acne?").await;
+    assert!(answer.contains("Sources:"), "{answer}");
+    let (_, unknown) = chat.send(at, "is pizza better than pasta?").await;
+    assert!(unknown.text.contains("can't answer"), "{}", unknown.text);
+    assert!(unknown.button_data().all(|d| d.starts_with("faq:")));
+    let topic = chat.press(at, "faq:fermented").await;
+    assert!(topic.replies[0].text.contains("Sources:"));
+    assert_eq!(chat.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn peoples_markup_arrives_escaped() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    let logged = chat.say(at, "<b>pizza</b> & chips _*[]").await;
+    assert!(logged.contains("Logged:"), "{logged}");
+    let history = chat.say(at, "/history").await;
+    assert!(
+        history.contains("&lt;b&gt;pizza&lt;/b&gt; &amp; chips _*[]"),
+        "{history}"
+    );
+    let odd_zone = chat.say(at, "/tz <script>&").await;
+    assert!(odd_zone.contains("&lt;script&gt;&amp;"), "{odd_zone}");
+}
+
+#[tokio::test]
+async fn forged_buttons_change_nothing() {
+    let alice = Chat::in_zone(ALICE, "UTC").await;
+    let mut bob = alice.as_user(BOB);
+    let at = utc(2026, 11, 28, 12, 0);
+    bob.say(at, "/tz UTC").await;
+    let (_, bobs_meal) = bob.send(at, "kimchi").await;
+    let bobs_undo = only_button(&bobs_meal);
+
+    let expired = Some("That button has expired.");
+    for data in [
+        bobs_undo.clone(),
+        bobs_undo.replace("undo:", "del:"),
+        "skin:2026-11-29:4".into(), // tomorrow
+        "skin:2026-11-20:4".into(), // eight days back
+        "skin:2026-02-30:4".into(),
+        "skin:2026-11-28:9".into(),
+        "faq:not_a_topic".into(),
+        "try:fiber".into(),
+        "garbage".into(),
+        "".into(),
+        "x".repeat(300),
+    ] {
+        let outcome = alice.press(at, &data).await;
+        assert_eq!(outcome.notice.as_deref(), expired, "{data}");
+        assert!(
+            outcome.edit.is_none() && outcome.replies.is_empty(),
+            "{data}"
+        );
+    }
+    assert_eq!(bob.entry_count().await, 1, "Bob's meal is still there");
+    assert!(alice
+        .store()
+        .ratings(ALICE, date(2026, 11, 1), date(2026, 11, 30))
+        .await
+        .expect("ratings")
+        .is_empty());
+    // Bob's own button still works.
+    assert_eq!(
+        bob.press(at, &bobs_undo).await.notice.as_deref(),
+        Some("Undone")
+    );
+}
+
+#[tokio::test]
+async fn skin_ratings_for_today_and_yesterday() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let at = utc(2026, 11, 28, 19, 0);
+    let outcome = chat
+        .input(
+            at,
+            Input::Text {
+                message_id: 1,
+                text: "/skin".into(),
+            },
+        )
+        .await;
+    assert_eq!(outcome.replies.len(), 2, "today and the unrated yesterday");
+    let today: Vec<&str> = outcome.replies[0].button_data().collect();
+    assert_eq!(today.len(), 5);
+    assert_eq!(today[3], "skin:2026-11-28:4");
+    let yesterday: Vec<&str> = outcome.replies[1].button_data().collect();
+    assert_eq!(yesterday[1], "skin:2026-11-27:2");
+
+    let pressed = chat.press(at, today[3]).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Saved: 4/5"));
+    let edit = pressed.edit.expect("the rating message changes");
+    assert!(edit.text.contains("4/5"));
+    assert!(edit.buttons[0][3].label.contains('✅'));
+    chat.press(at, yesterday[1]).await;
+    chat.say(at, "skin 5").await; // changes today's rating
+    let ratings = chat
+        .store()
+        .ratings(ALICE, date(2026, 11, 27), date(2026, 11, 28))
+        .await
+        .expect("ratings");
+    let pairs: Vec<(NaiveDate, u8)> = ratings.iter().map(|r| (r.day(), r.rating())).collect();
+    assert_eq!(pairs, [(date(2026, 11, 27), 2), (date(2026, 11, 28), 5)]);
+
+    // With yesterday rated, /skin asks about today only.
+    let again = chat
+        .input(
+            at,
+            Input::Text {
+                message_id: 2,
+                text: "/skin".into(),
+            },
+        )
+        .await;
+    assert_eq!(again.replies.len(), 1);
+    assert!(again.replies[0].text.contains("5/5"));
+}
+
+#[tokio::test]
+async fn forget_asks_first_then_deletes_everything() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    chat.say(at, "oats and kefir").await;
+    chat.say(at, "skin 3").await;
+    let (_, question) = chat.send(at, "/forget").await;
+    let buttons: Vec<&str> = question.button_data().collect();
+    assert_eq!(buttons, ["forget:yes", "forget:no"]);
+
+    let kept = chat.press(at, "forget:no").await;
+    assert!(kept.edit.expect("edit").text.contains("Nothing deleted"));
+    assert_eq!(chat.entry_count().await, 1);
+
+    let gone = chat.press(at, "forget:yes").await;
+    assert!(gone.edit.expect("edit").text.contains("deleted everything"));
+    let export = chat.store().export_user(ALICE).await.expect("export");
+    assert!(export.settings.is_none() && export.entries.is_empty() && export.ratings.is_empty());
+}
+
+#[tokio::test]
+async fn export_is_a_csv_of_meals_and_ratings() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    chat.say(at, "=SUM(A1), oats, \"kefir\"").await;
+    chat.say(at, "skin 4").await;
+    let (_, reply) = chat.send(at, "/export").await;
+    let Some(Attachment::Document { file_name, bytes }) = reply.attachment else {
+        panic!("a CSV file: {reply:?}");
+    };
+    assert!(file_name.ends_with(".csv"));
+    let csv = String::from_utf8(bytes).expect("utf-8");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "record,diary_day,local_time,text,foods,categories,fibre_g,skin_rating"
+    );
+    assert!(
+        lines[1].starts_with(
+            "meal,2026-11-28,2026-11-28 13:00:00,\"'=SUM(A1), oats, \"\"kefir\"\"\",oats; kefir,"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("skin,2026-11-28,") && lines[2].ends_with(",4"));
+    assert!(reply.text.contains("1 meal, 1 skin rating"));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_friendly_reply_and_loses_nothing() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    chat.say(at, "oats").await;
+    let huge = "oats ".repeat(20_000);
+    let binary = String::from_utf8_lossy(&[0, 159, 146, 150, 255, 1, 2]).to_string();
+    for text in [
+        "",
+        "   \n\t ",
+        huge.as_str(),
+        binary.as_str(),
+        "🙂🙃😎",
+        "\u{202e}\u{200f}שלום",
+        "*_[]()~`>#+-=|{}.!",
+        "/",
+        "/nonsense",
+        "/tz Atlantis",
+        "/digest 25:00",
+        "yesterday:",
+    ] {
+        let reply = chat.say(at, text).await;
+        assert!(!reply.is_empty(), "{text:?}");
+    }
+    for kind in [
+        NonText::Photo,
+        NonText::Sticker,
+        NonText::Voice,
+        NonText::Other,
+    ] {
+        let outcome = chat.input(at, Input::NonText(kind)).await;
+        assert!(outcome.replies[0].text.contains("Type what you ate"));
+    }
+    assert_eq!(chat.day_texts(date(2026, 11, 28)).await, ["oats"]);
+    let settings = chat
+        .store()
+        .user(ALICE)
+        .await
+        .expect("read")
+        .expect("known");
+    assert_eq!(settings.zone, "UTC");
+}
+
+#[tokio::test]
+async fn one_tip_when_a_harmful_group_first_appears() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    let first = chat.say(at, "oats").await;
+    assert!(!first.contains("💡"));
+    let beer = chat.say(at, "a pint of beer").await;
+    assert_eq!(beer.matches("💡").count(), 1, "{beer}");
+    let more = chat.say(at, "another beer").await;
+    assert!(!more.contains("💡"), "{more}");
+}
+
+#[tokio::test]
+async fn settings_and_digest_time() {
+    let mut chat = Chat::in_zone(ALICE, "Asia/Kolkata").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    assert!(chat.say(at, "/digest 07:30").await.contains("07:30"));
+    let settings = chat.say(at, "/settings").await;
+    assert!(
+        settings.contains("Asia/Kolkata") && settings.contains("07:30"),
+        "{settings}"
+    );
+    assert!(chat.say(at, "/digest off").await.contains("no more"));
+    let stored = chat
+        .store()
+        .user(ALICE)
+        .await
+        .expect("read")
+        .expect("known");
+    assert_eq!(stored.digest_at, None);
+    assert!(chat
+        .say(at, "/digest 9pm")
+        .await
+        .contains("didn't understand"));
+    let offset = chat.say(at, "/tz UTC+5:30").await;
+    assert!(offset.contains("Time zone set"), "{offset}");
+}
+
+#[tokio::test]
+async fn the_week_and_history() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let monday = utc(2026, 11, 23, 12, 0);
+    for (day, meal) in [
+        (0, "oats and blueberries"),
+        (1, "lentils"),
+        (2, "burger and fries"),
+    ] {
+        let at = monday
+            .checked_add_days(Days::new(day))
+            .expect("a later day");
+        chat.say(at, meal).await;
+    }
+    let wednesday = utc(2026, 11, 25, 13, 0);
+    chat.say(wednesday, "skin 2").await;
+    let week = chat.say(wednesday, "/week").await;
+    assert!(week.contains("Mon 23 Nov to Sun 29 Nov"), "{week}");
+    assert!(week.contains("skin 2/5"));
+    assert!(week.contains("Plants this week: 3/30"), "{week}");
+    assert!(
+        !week.contains("Thu 26"),
+        "days still to come are left out: {week}"
+    );
+
+    let (_, history) = chat.send(wednesday, "/history").await;
+    let delete = only_button(&history);
+    assert!(delete.starts_with("del:"));
+    let pressed = chat.press(wednesday, &delete).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Deleted"));
+    assert!(pressed
+        .edit
+        .expect("edit")
+        .text
+        .contains("Nothing logged today"));
+    assert!(chat.day_texts(date(2026, 11, 25)).await.is_empty());
+}

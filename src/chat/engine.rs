@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::chat::action::Action;
 use crate::chat::html::{escape, shorten};
@@ -77,6 +78,9 @@ pub struct Engine {
     knowledge: Arc<KnowledgeBase>,
     diary: Arc<DiaryConfig>,
     store: Store,
+    /// Told the chat id whenever someone's settings change or are deleted, so the digest
+    /// can reschedule them without scanning everyone.
+    settings_changed: Option<UnboundedSender<i64>>,
 }
 
 /// A person as the engine sees them: their settings, or the defaults for someone new.
@@ -105,7 +109,27 @@ impl Engine {
             knowledge,
             diary,
             store,
+            settings_changed: None,
         }
+    }
+
+    /// The same engine, also telling `listener` the chat id of everyone whose settings
+    /// change (zone, digest time, `/forget`, a first meal).
+    pub fn with_settings_listener(mut self, listener: UnboundedSender<i64>) -> Engine {
+        self.settings_changed = Some(listener);
+        self
+    }
+
+    fn settings_changed(&self, user: i64) {
+        if let Some(listener) = &self.settings_changed {
+            // A closed listener means the digest has stopped; nothing to tell.
+            let _ = listener.send(user);
+        }
+    }
+
+    /// The diary settings: day cutoff and score weights.
+    pub fn diary(&self) -> &DiaryConfig {
+        &self.diary
     }
 
     /// The store the engine writes to (for adapters that flush on shutdown, and the digest).
@@ -176,6 +200,7 @@ impl Engine {
         person.settings.updated_at = at;
         self.store.save_user(&person.settings).await?;
         person.known = true;
+        self.settings_changed(person.settings.user);
         Ok(())
     }
 
@@ -772,9 +797,9 @@ impl Engine {
                 .find(|r| r.day() == day)
                 .map(SkinRating::rating)
         };
-        let mut replies = vec![skin_buttons(today, rated(today), true)];
+        let mut replies = vec![render::skin_buttons(today, rated(today), true)];
         if rated(yesterday).is_none() {
-            replies.push(skin_buttons(yesterday, None, false));
+            replies.push(render::skin_buttons(yesterday, None, false));
         }
         Ok(Outcome {
             replies,
@@ -849,7 +874,7 @@ impl Engine {
                 self.rate(user, at, day, rating).await?;
                 Ok(Outcome {
                     notice: Some(format!("Saved: {rating}/5")),
-                    edit: Some(skin_buttons(day, Some(rating), day == today)),
+                    edit: Some(render::skin_buttons(day, Some(rating), day == today)),
                     replies: Vec::new(),
                 })
             }
@@ -863,6 +888,7 @@ impl Engine {
             },
             Action::Forget { confirmed: true } => {
                 let removed = self.store.delete_user(user).await?;
+                self.settings_changed(user);
                 tracing::info!(user, removed, "forgot a user");
                 Ok(Outcome {
                     notice: Some("Deleted".to_string()),
@@ -950,29 +976,6 @@ fn skin_shortcut(text: &str) -> Option<u8> {
         Ok(rating @ 1..=5) if rest.len() == 1 => Some(rating),
         _ => None,
     }
-}
-
-fn skin_buttons(day: NaiveDate, current: Option<u8>, is_today: bool) -> Reply {
-    let name = if is_today {
-        format!("today ({})", render::day_label(day))
-    } else {
-        format!("yesterday ({})", render::day_label(day))
-    };
-    let text = match current {
-        Some(rating) => format!("Your skin {name}: <b>{rating}/5</b>. Tap to change it."),
-        None => format!("How is your skin {name}? 1 is bad, 5 is great."),
-    };
-    let row = (1..=5u8)
-        .map(|rating| {
-            let label = if current == Some(rating) {
-                format!("✅ {rating}")
-            } else {
-                rating.to_string()
-            };
-            Button::new(label, &Action::Skin { day, rating })
-        })
-        .collect();
-    Reply::text(text).with_buttons(vec![row])
 }
 
 fn history_reply(meals: &[StoredMeal], day: NaiveDate, tz: Tz) -> Reply {

@@ -14,7 +14,7 @@ mod action;
 mod engine;
 mod export;
 pub mod html;
-mod render;
+pub(crate) mod render;
 mod text;
 
 use chrono::{DateTime, Utc};
@@ -73,14 +73,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn reply(reply: Reply) -> Outcome {
+    pub(crate) fn reply(reply: Reply) -> Outcome {
         Outcome {
             replies: vec![reply],
             ..Outcome::default()
         }
     }
 
-    fn notice(text: impl Into<String>) -> Outcome {
+    pub(crate) fn notice(text: impl Into<String>) -> Outcome {
         Outcome {
             notice: Some(text.into()),
             ..Outcome::default()
@@ -99,14 +99,14 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn text(text: impl Into<String>) -> Reply {
+    pub(crate) fn text(text: impl Into<String>) -> Reply {
         Reply {
             text: text.into(),
             ..Reply::default()
         }
     }
 
-    fn with_buttons(mut self, buttons: Vec<Vec<Button>>) -> Reply {
+    pub(crate) fn with_buttons(mut self, buttons: Vec<Vec<Button>>) -> Reply {
         self.buttons = buttons;
         self
     }
@@ -126,7 +126,7 @@ pub struct Button {
 }
 
 impl Button {
-    fn new(label: impl Into<String>, action: &Action) -> Button {
+    pub(crate) fn new(label: impl Into<String>, action: &Action) -> Button {
         Button {
             label: label.into(),
             data: action.to_string(),

@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
+use crate::chat::action::Action;
 use crate::chat::html::{escape, shorten};
+use crate::chat::{Button, Reply};
 use crate::diary::{DaySummary, Entry, ScoreWeights, WeekSummary};
 use crate::food::{Category, CategorySet, Item};
 use crate::knowledge::{Tip, Topic};
@@ -343,4 +345,28 @@ pub(crate) fn settings(
         local_now.format("%a %H:%M"),
         cutoff.format("%H:%M"),
     )
+}
+
+/// The 1-5 skin buttons for `day`, the current rating ticked.
+pub(crate) fn skin_buttons(day: NaiveDate, current: Option<u8>, is_today: bool) -> Reply {
+    let name = if is_today {
+        format!("today ({})", day_label(day))
+    } else {
+        format!("yesterday ({})", day_label(day))
+    };
+    let text = match current {
+        Some(rating) => format!("Your skin {name}: <b>{rating}/5</b>. Tap to change it."),
+        None => format!("How is your skin {name}? 1 is bad, 5 is great."),
+    };
+    let row = (1..=5u8)
+        .map(|rating| {
+            let label = if current == Some(rating) {
+                format!("✅ {rating}")
+            } else {
+                rating.to_string()
+            };
+            Button::new(label, &Action::Skin { day, rating })
+        })
+        .collect();
+    Reply::text(text).with_buttons(vec![row])
 }

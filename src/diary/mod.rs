@@ -13,10 +13,15 @@
 //!   `config/gutskin.toml` ([`DiaryConfig`]; see `score` and `config`).
 //! - [`DaySummary`], [`WeekSummary`] and [`streaks`] add days and weeks up, and
 //!   [`WeekSummary::day_context`] feeds the tip picker (see `summary`).
+//! - [`find_patterns`] finds which food categories go with better or worse skin, and
+//!   [`compare_experiment`] reports a two-week experiment (see `insights`); [`read_events`]
+//!   reads a diary from JSON lines for `gutskin insights` (see `events`).
 
 mod clock;
 mod config;
 mod entry;
+mod events;
+mod insights;
 mod score;
 mod summary;
 mod zone;
@@ -24,6 +29,13 @@ mod zone;
 pub use clock::{weekday_number, CutoffError, DayClock, Week, DEFAULT_CUTOFF, LATEST_CUTOFF};
 pub use config::{ConfigError, DiaryConfig, BUILTIN_CONFIG};
 pub use entry::{Entry, LoggedItem, RatingError, SkinRating, LOW_RATING, MAX_RATING, MIN_RATING};
+pub use events::{diary_day, parse_event, read_events, read_events_with_cutoff, Event, EventError};
+pub use insights::{
+    bh_q_values, compare_experiment, find_patterns, observations, permutation_test,
+    weighted_bh_q_values, DayObservation, Direction, ExperimentComparison, Finding, Insights,
+    PermutationTest, RatingMean, CLEAR_FINDING_Q, EXPECTED_DIRECTION_SHARE, EXPERIMENT_DAYS,
+    FINDING_Q, LAGS, LAG_WEIGHTS, MIN_DAYS_PER_GROUP,
+};
 pub use score::{DayScore, ScorePart, ScorePartKind, ScoreWeights};
 pub use summary::{
     latest_ratings, low_skin_days, streaks, DaySummary, Streaks, WeekDay, WeekSummary,

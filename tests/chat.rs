@@ -697,3 +697,58 @@ async fn the_week_and_history() {
         .contains("Nothing logged today"));
     assert!(chat.day_texts(date(2026, 11, 25)).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_chart_is_a_picture_of_thirty_days() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    chat.say(at, "oats and kefir").await;
+    chat.say(at, "skin 4").await;
+    let (_, reply) = chat.send(at, "/chart").await;
+    let Some(Attachment::Photo { file_name, bytes }) = reply.attachment else {
+        panic!("a picture: {reply:?}");
+    };
+    assert!(file_name.ends_with(".png"));
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(
+        reply.text.contains("1 day logged, 1 rated"),
+        "{}",
+        reply.text
+    );
+}
+
+#[tokio::test]
+async fn insights_say_what_is_missing_then_find_a_pattern() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let start = utc(2026, 10, 1, 12, 0);
+    let early = chat.say(start, "/insights").await;
+    assert!(early.contains("rate your skin on"), "{early}");
+
+    // Six weeks: beer every third day, and the skin the day after a beer is worse.
+    for day in 0..42u64 {
+        let at = start.checked_add_days(Days::new(day)).expect("day");
+        let meal = if day % 3 == 0 {
+            "oats and a pint of beer"
+        } else {
+            "oats and kefir"
+        };
+        chat.say(at, meal).await;
+        let rating = if day % 3 == 1 {
+            2
+        } else {
+            4 + (day % 2) as u8 % 2
+        };
+        chat.say(at, &format!("skin {rating}")).await;
+    }
+    let at = start.checked_add_days(Days::new(41)).expect("day");
+    let (_, reply) = chat.send(at, "/insights").await;
+    assert!(
+        reply
+            .text
+            .contains("On days after alcohol your skin rating averaged"),
+        "{}",
+        reply.text
+    );
+    assert!(reply.text.contains("lower"));
+    assert!(reply.text.contains("try two weeks without alcohol"), "{}", reply.text);
+}

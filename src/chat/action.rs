@@ -11,7 +11,6 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::diary::{MAX_RATING, MIN_RATING};
-use crate::food::Category;
 use crate::store::EntryId;
 
 /// Telegram accepts 1-64 bytes of callback data; every action fits in this many.
@@ -30,8 +29,6 @@ pub enum Action {
     Faq(String),
     /// Answer the `/forget` question (`forget:yes`, `forget:no`).
     Forget { confirmed: bool },
-    /// Start a two-week experiment without a harmful category (`try:alcohol`).
-    Experiment(Category),
 }
 
 /// Callback data that is not an action.
@@ -49,7 +46,6 @@ impl fmt::Display for Action {
             Action::Forget { confirmed } => {
                 write!(f, "forget:{}", if *confirmed { "yes" } else { "no" })
             }
-            Action::Experiment(category) => write!(f, "try:{}", category.id()),
         }
     }
 }
@@ -78,11 +74,6 @@ impl FromStr for Action {
                 "no" => Action::Forget { confirmed: false },
                 _ => return Err(UnknownAction),
             },
-            "try" => Action::Experiment(
-                Category::from_id(rest)
-                    .filter(|c| c.is_harmful())
-                    .ok_or(UnknownAction)?,
-            ),
             _ => return Err(UnknownAction),
         };
         // Only the canonical spelling is accepted, so one action has one form.
@@ -141,7 +132,6 @@ mod tests {
         round_trip(Action::Faq("gut_skin_axis".into()));
         round_trip(Action::Forget { confirmed: true });
         round_trip(Action::Forget { confirmed: false });
-        round_trip(Action::Experiment(Category::Alcohol));
     }
 
     #[test]

@@ -24,14 +24,15 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::chart::{self, ChartDay, ChartError};
 use crate::chat::action::Action;
 use crate::chat::html::{escape, shorten};
 use crate::chat::text::{self, SmallTalk};
 use crate::chat::{export, render};
 use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
 use crate::diary::{
-    parse_zone, streaks, DayClock, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary,
-    ZoneError,
+    find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock, DayObservation,
+    DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, ZoneError,
 };
 use crate::food::{CategorySet, Lexicon, Meal};
 use crate::knowledge::{KnowledgeBase, Tip};
@@ -43,6 +44,9 @@ pub const MAX_TEXT_CHARS: usize = 2000;
 
 /// How far back a skin button may rate (a digest's buttons stay usable for a week).
 const MAX_RATING_DAYS_BACK: u64 = 7;
+
+/// How far back `/insights` looks: a year of diary.
+const INSIGHT_DAYS: u64 = 365;
 
 /// The digest time a new person starts with.
 const DEFAULT_DIGEST_AT: NaiveTime = match NaiveTime::from_hms_opt(21, 0, 0) {
@@ -67,6 +71,8 @@ const ZONE_QUESTION: &str = "Which time zone are you in? Send your city (<i>Berl
 enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("could not draw the chart: {0}")]
+    Chart(#[from] ChartError),
 }
 
 type Result<T> = std::result::Result<T, EngineError>;
@@ -551,6 +557,8 @@ impl Engine {
             }
             "tips" | "tip" => self.tips(user, at).await?,
             "score" => Reply::text(render::scoring(&self.diary.score)),
+            "chart" => self.chart(user, at).await?,
+            "insights" | "patterns" => self.insights(user, at).await?,
             "privacy" => match self.knowledge.topic("privacy") {
                 Some(topic) => Reply::text(format!(
                     "{}\n\n/export sends you everything as a CSV file; /forget deletes it all.",
@@ -726,6 +734,82 @@ impl Engine {
                 None => Reply::text("No tip fits today better than what you're doing. Keep going!"),
             },
         )
+    }
+
+    /// `/insights`: which food groups go with better or worse skin, over the last year.
+    async fn insights(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let today = person.clock.local_day(at);
+        let days = self.observed_days(user, today).await?;
+        let found = find_patterns(&days);
+        let mut reply = Reply::text(render::insights(&found));
+        if let Some(harmful) = found.strongest_harmful() {
+            reply.text.push_str(&format!(
+                "\n\nTo test it, try two weeks without {} and compare your skin ratings.",
+                harmful.category.label()
+            ));
+        }
+        Ok(reply)
+    }
+
+    /// What the diary knows of each day of the last year: categories logged and rating.
+    async fn observed_days(&self, user: i64, today: NaiveDate) -> Result<Vec<DayObservation>> {
+        let first = today
+            .checked_sub_days(Days::new(INSIGHT_DAYS))
+            .unwrap_or(today);
+        let entries: Vec<Entry> = self
+            .entries_between(user, first, today)
+            .await?
+            .into_iter()
+            .map(|meal| meal.entry)
+            .collect();
+        let ratings = self.store.ratings(user, first, today).await?;
+        Ok(observations(&entries, &ratings))
+    }
+
+    /// `/chart`: the last 30 days as a picture.
+    async fn chart(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
+        let person = self.person(user, at).await?;
+        let today = person.clock.local_day(at);
+        let days = self.chart_days(user, today).await?;
+        let logged = days.iter().filter(|d| d.score.is_some()).count();
+        let rated = days.iter().filter(|d| d.rating.is_some()).count();
+        let png = chart::render_png(&days, "Your last 30 days")?;
+        Ok(Reply {
+            text: format!(
+                "Your last 30 days: the bars are your daily score, the line your skin rating \
+                 ({logged} day{} logged, {rated} rated).",
+                plural(logged),
+            ),
+            buttons: Vec::new(),
+            attachment: Some(Attachment::Photo {
+                file_name: "gutskin-chart.png".to_string(),
+                bytes: png,
+            }),
+        })
+    }
+
+    /// The 30 diary days ending `today`, each with its score if anything was logged and its
+    /// rating if rated.
+    async fn chart_days(&self, user: i64, today: NaiveDate) -> Result<Vec<ChartDay>> {
+        let first = today
+            .checked_sub_days(Days::new(chart::CHART_DAYS as u64 - 1))
+            .unwrap_or(today);
+        let entries = self.store.days(user, first, today).await?;
+        let ratings = latest_ratings(&self.store.ratings(user, first, today).await?);
+        Ok(first
+            .iter_days()
+            .take_while(|day| *day <= today)
+            .map(|day| ChartDay {
+                day,
+                score: entries.get(&day).map(|meals| {
+                    DaySummary::new(day, meals.iter().map(|m| &m.entry), &self.diary.score)
+                        .score
+                        .total
+                }),
+                rating: ratings.get(&day).map(SkinRating::rating),
+            })
+            .collect())
     }
 
     async fn undo(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
@@ -904,7 +988,6 @@ impl Engine {
                 edit: Some(Reply::text("Nothing deleted: your diary stays as it is.")),
                 replies: Vec::new(),
             }),
-            Action::Experiment(_) => Ok(Outcome::notice(EXPIRED)),
         }
     }
 }
@@ -922,6 +1005,8 @@ const HELP: &str = "<b>What I understand</b>\n\
     /history today's meals, with delete buttons\n\
     /faq questions I can answer\n\
     /tips a tip for today\n\
+    /chart your last 30 days as a picture\n\
+    /insights which foods go with better or worse skin\n\
     /score how the score works\n\
     /tz your time zone\n\
     /digest HH:MM or off: your evening digest\n\

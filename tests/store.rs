@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use gutskin::diary::{Entry, LoggedItem, SkinRating};
 use gutskin::food::CategorySet;
-use gutskin::store::layout::{user_prefix, ALL_TREES, MEALS, RATINGS, USERS};
+use gutskin::store::layout::{sled_config, user_prefix, ALL_TREES, MEALS, RATINGS, USERS};
 use gutskin::store::{EntryId, LogOutcome, Store, StoreError, UserSettings, ENTRY_ID_CHARS};
 
 const ALICE: i64 = 1_001;
@@ -81,8 +81,9 @@ fn reopen(path: &std::path::Path) -> Store {
     retry_open(|| Store::open(path))
 }
 
+/// The database below the store, opened as the store opens it (it is compressed).
 fn open_raw(path: &std::path::Path) -> sled::Db {
-    retry_open(|| sled::open(path))
+    retry_open(|| sled_config(path).open())
 }
 
 fn texts(meals: &[gutskin::store::StoredMeal]) -> Vec<&str> {
@@ -319,6 +320,150 @@ async fn entries_outside_the_day_window_are_refused() {
     assert_eq!(store.day(ALICE, date(21)).await.expect("day").len(), 1);
 }
 
+#[tokio::test]
+async fn undo_takes_the_entry_logged_last_even_for_an_earlier_day() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    logged(&store, ALICE, 1, meal("apple", at(28, 10, 0), date(28))).await;
+    logged(&store, ALICE, 2, meal("pear", at(20, 10, 0), date(20))).await;
+    let late = logged(
+        &store,
+        ALICE,
+        3,
+        meal("yesterday: kefir", at(28, 11, 0), date(27)),
+    )
+    .await;
+    let last = store.last_meal(ALICE).await.expect("last").expect("some");
+    assert_eq!(last.id, late);
+    assert!(store.delete_meal(ALICE, late).await.expect("undo"));
+    let last = store.last_meal(ALICE).await.expect("last").expect("some");
+    assert_eq!(last.entry.text, "apple");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_deliveries_of_one_message_store_one_entry() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    let mut tasks = Vec::new();
+    for delivery in 0..16u32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            // The same message, read for different diary days (a zone changed in between).
+            let entry = meal("toast", at(28, 8, 0), date(27 + delivery % 2));
+            store.log_meal(ALICE, 77, &entry).await
+        }));
+    }
+    let mut stored = Vec::new();
+    let mut ids = BTreeSet::new();
+    for task in tasks {
+        let outcome = task.await.expect("task").expect("log");
+        ids.insert(outcome.id());
+        if let LogOutcome::Stored(id) = outcome {
+            stored.push(id);
+        }
+    }
+    assert_eq!(
+        stored.len(),
+        1,
+        "one delivery stores, the others are repeats"
+    );
+    assert_eq!(ids.len(), 1, "every delivery names the same entry");
+    let export = store.export_user(ALICE).await.expect("export");
+    assert_eq!(export.entries.len(), 1);
+}
+
+/// A signed number as the first layout of the store wrote it in keys.
+fn legacy_sortable(value: i64) -> [u8; 8] {
+    ((value as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+/// The version-1 record of message 4812, "porridge with kefir", logged 2026-11-28 07:00 UTC
+/// for that day, exactly as the first layout wrote it.
+const LEGACY_MEAL_V1: &[u8] =
+    b"\x01\x98\x4b\xe0\xef\xd3\xb0\x0d\x00\xd8\xa9\x5a\x13porridge with kefir\
+    \x02\x08porridge\x00\x00\x80\x3f\x05\x04oat\x66\x66\x86\x40\
+    \x05kefir\x00\x00\x00\x3f\x00\x00\x00\x00\x00\x00";
+
+#[tokio::test]
+async fn a_database_in_the_first_layout_is_migrated_when_opened() {
+    let dir = temp_dir();
+    let logged_at = at(28, 7, 0);
+    let undone_at = at(28, 7, 30);
+    {
+        // The first layout: meals keyed by user, time and message, and `messages` from
+        // user and message to that time. Message 4813 was undone: only its pointer is left.
+        let db = open_raw(dir.path());
+        let meals = db.open_tree("meals").expect("tree");
+        let messages = db.open_tree("messages").expect("tree");
+        let pointer = |at: DateTime<Utc>| {
+            let mut value = vec![1u8];
+            value.extend_from_slice(&legacy_sortable(at.timestamp_micros()));
+            value
+        };
+        let message_key =
+            |message: i64| [legacy_sortable(ALICE), legacy_sortable(message)].concat();
+        let meal_key = [
+            legacy_sortable(ALICE),
+            legacy_sortable(logged_at.timestamp_micros()),
+            legacy_sortable(4_812),
+        ]
+        .concat();
+        meals.insert(meal_key, LEGACY_MEAL_V1).expect("write");
+        messages
+            .insert(message_key(4_812), pointer(logged_at))
+            .expect("write");
+        messages
+            .insert(message_key(4_813), pointer(undone_at))
+            .expect("write");
+        db.flush().expect("flush");
+    }
+
+    let store = reopen(dir.path());
+    let day = store.day(ALICE, date(28)).await.expect("day");
+    assert_eq!(texts(&day), ["porridge with kefir"]);
+    assert_eq!(day[0].id, EntryId::of(logged_at, 4_812));
+    let foods: Vec<&str> = day[0]
+        .entry
+        .items
+        .iter()
+        .map(|item| item.food.as_str())
+        .collect();
+    assert_eq!(foods, ["porridge", "kefir"]);
+    assert_eq!(day[0].entry.items[0].plant.as_deref(), Some("oat"));
+    assert_eq!(day[0].entry.items[0].fibre_g, 4.2);
+    assert_eq!(day[0].entry.items[1].quantity, 0.5);
+    // Both messages stay processed, the undone one included.
+    let repeat = meal("porridge with kefir", logged_at, date(28));
+    assert_eq!(
+        store.log_meal(ALICE, 4_812, &repeat).await.expect("log"),
+        LogOutcome::Duplicate(day[0].id)
+    );
+    assert_eq!(
+        store.log_meal(ALICE, 4_813, &repeat).await.expect("log"),
+        LogOutcome::Duplicate(EntryId::of(undone_at, 4_813))
+    );
+    drop(store);
+
+    let trees: BTreeSet<String> = all_keys(dir.path())
+        .into_iter()
+        .map(|(tree, _)| tree)
+        .collect();
+    assert!(
+        !trees.contains("meals") && !trees.contains("messages"),
+        "{trees:?}"
+    );
+    let store = reopen(dir.path());
+    assert_eq!(
+        store
+            .export_user(ALICE)
+            .await
+            .expect("export")
+            .entries
+            .len(),
+        1
+    );
+}
+
 /// Log output collected in memory, to check what warnings say (and what they must not).
 #[derive(Clone, Default)]
 struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
@@ -382,8 +527,8 @@ async fn forgetting_a_user_leaves_no_key_of_theirs_in_any_tree() {
             store.rate_skin(user, rating(26, 5)).await.expect("rate");
         }
         let removed = store.delete_user(ALICE).await.expect("forget");
-        // 1 settings + 20 meals + 20 processed messages + 2 ratings.
-        assert_eq!(removed, 43);
+        // 1 settings + 20 meals (each key also marks its message processed) + 2 ratings.
+        assert_eq!(removed, 23);
         assert_eq!(store.user(ALICE).await.expect("read"), None);
         assert_eq!(
             store

@@ -1,28 +1,39 @@
-//! The compact binary form of a logged meal, the bulk of the database.
+//! The compact binary forms of a logged meal, the bulk of the database.
 //!
-//! Meals are most of what the store holds, so their records are binary rather than JSON,
-//! about a third of the size (the issue's budget is 400 bytes on disk per meal, sled's own
-//! overhead included). The format is not self-describing, which is what the record's version
-//! byte is for: a change of layout is a new version, and old versions stay readable.
+//! Meals are most of what the store holds, so their records are binary rather than JSON
+//! (the issue's budget is 400 bytes on disk per meal, sled's own overhead included). The
+//! format is not self-describing, which is what the record's version byte (see `record`) is
+//! for: a change of layout is a new version, and old versions stay readable.
 //!
-//! Version 1, after the version byte (varints are LEB128, signed ones zigzag-encoded):
+//! Varints are LEB128, signed ones zigzag-encoded. Decoding checks everything (lengths
+//! against what is left, UTF-8, dates, unknown category bits, trailing bytes) and fails
+//! rather than guessing.
+//!
+//! **Version 2** (written today) leaves out what the key already says (the user, the diary
+//! day and the source message, see `layout`) and spends a byte only where a value needs it:
 //!
 //! | field | encoding |
 //! |---|---|
-//! | source message id | signed varint |
-//! | `logged_at` | signed varint seconds, varint nanoseconds |
-//! | `local_day` | signed varint days from 0001-01-01 (CE) |
+//! | kind | 0 for a meal, 1 for the marker an undone meal leaves behind |
+//! | `logged_at` | signed varint seconds from the start (00:00 UTC) of the key's day, varint nanoseconds |
+//! | then, for a meal only: | |
 //! | `text` | varint length, UTF-8 |
 //! | item count | varint |
 //! | each item: `food` | varint length, UTF-8 |
-//! | `quantity`, then categories | f32 little-endian, varint bit mask (see [`CATEGORY_BITS`]) |
-//! | `plant` | varint: 0 for none, else length + 1, then UTF-8 |
-//! | `fibre_g` | f32 little-endian |
+//! | `plant` | varint: 0 for none, 1 for the same name as the food, else length + 2, then UTF-8 |
+//! | `quantity`, `fibre_g` | compact number (see [`put_number`]) each |
+//! | categories | varint bit mask (see [`CATEGORY_BITS`]) |
 //!
-//! Decoding checks everything (lengths against what is left, UTF-8, dates, unknown category
-//! bits, trailing bytes) and fails rather than guessing.
+//! The seconds are relative to the day so that they take three bytes instead of five; the
+//! numbers are the parser's rounded values (a portion of 1, 4.2 g of fibre), which fit in a
+//! byte or two instead of an `f32`'s four, while any other value is still kept bit for bit.
+//!
+//! **Version 1** (the first layout, still read): the source message id (signed varint),
+//! `logged_at` (signed varint seconds, varint nanoseconds), `local_day` (signed varint days
+//! from 0001-01-01), `text`, the item count, and per item `food`, `quantity` (f32 LE), the
+//! category mask, `plant` (0 for none, else length + 1, then UTF-8) and `fibre_g` (f32 LE).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::diary::{Entry, LoggedItem};
 use crate::food::{Category, CategorySet};
@@ -55,45 +66,111 @@ pub(crate) enum CodecError {
     BadDate,
     /// A category bit no category has.
     UnknownCategory,
+    /// A kind of record or a number form no version-2 record has.
+    UnknownTag,
     /// Bytes after the last item.
     TrailingBytes,
 }
 
-/// A meal record: the entry and the message it came from.
+/// A version-1 meal record: the entry and the message it came from.
 #[derive(Debug, PartialEq)]
-pub(crate) struct MealRecord {
+pub(crate) struct MealRecordV1 {
     pub(crate) message_id: i64,
     pub(crate) entry: Entry,
 }
 
-/// Appends the version-1 body of a meal record (without the version byte) to `out`.
-pub(crate) fn encode_meal(message_id: i64, entry: &Entry, out: &mut Vec<u8>) {
-    put_signed(out, message_id);
-    put_signed(out, entry.logged_at.timestamp());
-    put_unsigned(out, u64::from(entry.logged_at.timestamp_subsec_nanos()));
-    put_signed(
-        out,
-        i64::from(chrono::Datelike::num_days_from_ce(&entry.local_day)),
-    );
+/// What a version-2 value holds.
+#[derive(Debug, PartialEq)]
+pub(crate) enum MealValue {
+    /// A logged meal.
+    Meal(Entry),
+    /// A meal that was undone: the message stays processed, and this is when it was logged
+    /// (so a repeat of the message answers with the id it had).
+    Undone { logged_at: DateTime<Utc> },
+}
+
+const KIND_MEAL: u64 = 0;
+const KIND_UNDONE: u64 = 1;
+
+/// Appends the version-2 body of a meal filed under diary day `entry.local_day`.
+pub(crate) fn encode_meal(entry: &Entry, out: &mut Vec<u8>) {
+    put_unsigned(out, KIND_MEAL);
+    put_instant(out, entry.logged_at, entry.local_day);
     put_str(out, &entry.text);
     put_unsigned(out, entry.items.len() as u64);
     for item in &entry.items {
         put_str(out, &item.food);
-        out.extend_from_slice(&item.quantity.to_le_bytes());
-        put_unsigned(out, u64::from(category_mask(item.categories)));
         match &item.plant {
             None => put_unsigned(out, 0),
+            Some(plant) if *plant == item.food => put_unsigned(out, 1),
             Some(plant) => {
-                put_unsigned(out, plant.len() as u64 + 1);
+                put_unsigned(out, plant.len() as u64 + 2);
                 out.extend_from_slice(plant.as_bytes());
             }
         }
-        out.extend_from_slice(&item.fibre_g.to_le_bytes());
+        put_number(out, item.quantity);
+        put_number(out, item.fibre_g);
+        put_unsigned(out, u64::from(category_mask(item.categories)));
     }
 }
 
-/// Reads the version-1 body written by [`encode_meal`].
-pub(crate) fn decode_meal(bytes: &[u8]) -> Result<MealRecord, CodecError> {
+/// Appends the version-2 body of the marker an undone meal of diary day `day` leaves.
+pub(crate) fn encode_undone(logged_at: DateTime<Utc>, day: NaiveDate, out: &mut Vec<u8>) {
+    put_unsigned(out, KIND_UNDONE);
+    put_instant(out, logged_at, day);
+}
+
+/// Reads a version-2 body filed under diary day `day` (from its key).
+pub(crate) fn decode_meal(bytes: &[u8], day: NaiveDate) -> Result<MealValue, CodecError> {
+    let mut input = Reader { bytes };
+    let kind = input.unsigned()?;
+    let logged_at = input.instant(day)?;
+    let value = match kind {
+        KIND_UNDONE => MealValue::Undone { logged_at },
+        KIND_MEAL => {
+            let text = input.string()?;
+            let count = input.unsigned()?;
+            // Each item takes at least 5 bytes, so a count beyond that is damage, not a
+            // reason to reserve memory.
+            if count > (input.bytes.len() / 5) as u64 {
+                return Err(CodecError::Truncated);
+            }
+            let mut items = Vec::with_capacity(count as usize);
+            for _ in 0..count {
+                let food = input.string()?;
+                let plant = match input.unsigned()? {
+                    0 => None,
+                    1 => Some(food.clone()),
+                    len_plus_two => Some(input.text(len_plus_two - 2)?),
+                };
+                let quantity = input.number()?;
+                let fibre_g = input.number()?;
+                let categories = categories_from_mask(input.unsigned()?)?;
+                items.push(LoggedItem {
+                    food,
+                    quantity,
+                    categories,
+                    plant,
+                    fibre_g,
+                });
+            }
+            MealValue::Meal(Entry {
+                logged_at,
+                local_day: day,
+                text,
+                items,
+            })
+        }
+        _ => return Err(CodecError::UnknownTag),
+    };
+    if !input.bytes.is_empty() {
+        return Err(CodecError::TrailingBytes);
+    }
+    Ok(value)
+}
+
+/// Reads a version-1 body (see the module docs).
+pub(crate) fn decode_meal_v1(bytes: &[u8]) -> Result<MealRecordV1, CodecError> {
     let mut input = Reader { bytes };
     let message_id = input.signed()?;
     let seconds = input.signed()?;
@@ -104,8 +181,7 @@ pub(crate) fn decode_meal(bytes: &[u8]) -> Result<MealRecord, CodecError> {
     let local_day = NaiveDate::from_num_days_from_ce_opt(days).ok_or(CodecError::BadDate)?;
     let text = input.string()?;
     let count = input.unsigned()?;
-    // Each item takes at least 11 bytes, so a count beyond that is damage, not a reason to
-    // reserve memory.
+    // Each item takes at least 11 bytes, so a count beyond that is damage.
     if count > (input.bytes.len() / 11) as u64 {
         return Err(CodecError::Truncated);
     }
@@ -130,7 +206,7 @@ pub(crate) fn decode_meal(bytes: &[u8]) -> Result<MealRecord, CodecError> {
     if !input.bytes.is_empty() {
         return Err(CodecError::TrailingBytes);
     }
-    Ok(MealRecord {
+    Ok(MealRecordV1 {
         message_id,
         entry: Entry {
             logged_at,
@@ -159,6 +235,39 @@ fn categories_from_mask(mask: u64) -> Result<CategorySet, CodecError> {
         }
     }
     Ok(set)
+}
+
+fn day_start_seconds(day: NaiveDate) -> i64 {
+    day.and_time(NaiveTime::MIN).and_utc().timestamp()
+}
+
+fn put_instant(out: &mut Vec<u8>, at: DateTime<Utc>, day: NaiveDate) {
+    put_signed(out, at.timestamp() - day_start_seconds(day));
+    put_unsigned(out, u64::from(at.timestamp_subsec_nanos()));
+}
+
+/// Decimal scales a compact number may have: whole, tenths, hundredths. The parser rounds
+/// quantities to hundredths and fibre to tenths.
+const SCALES: [f32; 3] = [1.0, 10.0, 100.0];
+/// The tag of a number stored as its four `f32` bytes.
+const RAW_NUMBER: u64 = 3;
+
+/// Writes `value` as a varint `n << 2 | scale` when `n / 10^scale` (as `f32`) gives back
+/// exactly `value`, which covers every rounded amount in one or two bytes; anything else
+/// (a negative, NaN, an unrounded fraction) as the tag [`RAW_NUMBER`] and its LE bytes.
+fn put_number(out: &mut Vec<u8>, value: f32) {
+    for (scale, factor) in SCALES.iter().enumerate() {
+        let scaled = (value * factor).round();
+        if (0.0..=1_000_000.0).contains(&scaled) {
+            let n = scaled as u64;
+            if (n as f32 / factor).to_bits() == value.to_bits() {
+                put_unsigned(out, n << 2 | scale as u64);
+                return;
+            }
+        }
+    }
+    put_unsigned(out, RAW_NUMBER);
+    out.extend_from_slice(&value.to_le_bytes());
 }
 
 fn put_unsigned(out: &mut Vec<u8>, mut value: u64) {
@@ -233,6 +342,26 @@ impl Reader<'_> {
             .map_err(|_| CodecError::Truncated)?;
         Ok(f32::from_le_bytes(bytes))
     }
+
+    fn number(&mut self) -> Result<f32, CodecError> {
+        let tag = self.unsigned()?;
+        if tag == RAW_NUMBER {
+            return self.f32();
+        }
+        let factor = SCALES
+            .get((tag & 3) as usize)
+            .ok_or(CodecError::UnknownTag)?;
+        Ok((tag >> 2) as f32 / factor)
+    }
+
+    fn instant(&mut self, day: NaiveDate) -> Result<DateTime<Utc>, CodecError> {
+        let offset = self.signed()?;
+        let nanos = u32::try_from(self.unsigned()?).map_err(|_| CodecError::BadDate)?;
+        let seconds = day_start_seconds(day)
+            .checked_add(offset)
+            .ok_or(CodecError::BadDate)?;
+        DateTime::from_timestamp(seconds, nanos).ok_or(CodecError::BadDate)
+    }
 }
 
 #[cfg(test)]
@@ -244,7 +373,7 @@ mod tests {
         categories.insert(Category::Fiber);
         categories.insert(Category::Alcohol);
         Entry {
-            logged_at: DateTime::from_timestamp(1_764_300_000, 123_456_789).expect("instant"),
+            logged_at: DateTime::from_timestamp(1_795_836_000, 123_456_789).expect("instant"),
             local_day: NaiveDate::from_ymd_opt(2026, 11, 27).expect("day"),
             text: "porridge, 2 beers 🍺 und Müsli".to_string(),
             items: vec![
@@ -262,19 +391,100 @@ mod tests {
                     plant: None,
                     fibre_g: 0.0,
                 },
+                LoggedItem {
+                    food: "apple".to_string(),
+                    quantity: 0.33,
+                    categories: CategorySet::EMPTY,
+                    plant: Some("apple".to_string()),
+                    fibre_g: 2.4,
+                },
             ],
         }
     }
 
+    fn encoded(entry: &Entry) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        encode_meal(entry, &mut bytes);
+        bytes
+    }
+
     #[test]
     fn meals_round_trip_exactly() {
-        for message_id in [0, 1, -1, 4_812, i64::MIN, i64::MAX] {
-            let mut bytes = Vec::new();
-            encode_meal(message_id, &entry(), &mut bytes);
-            let record = decode_meal(&bytes).expect("decodes");
-            assert_eq!(record.message_id, message_id);
-            assert_eq!(record.entry, entry());
+        let original = entry();
+        let bytes = encoded(&original);
+        assert_eq!(
+            decode_meal(&bytes, original.local_day),
+            Ok(MealValue::Meal(original))
+        );
+        // Logged well before or after its diary day, with no sub-second part.
+        for seconds in [1_795_636_000, 1_796_436_000] {
+            let mut other = entry();
+            other.logged_at = DateTime::from_timestamp(seconds, 0).expect("instant");
+            let bytes = encoded(&other);
+            assert_eq!(
+                decode_meal(&bytes, other.local_day),
+                Ok(MealValue::Meal(other))
+            );
         }
+    }
+
+    #[test]
+    fn undo_markers_round_trip() {
+        let logged_at = DateTime::from_timestamp(1_795_836_000, 5).expect("instant");
+        let day = logged_at.date_naive();
+        let mut bytes = Vec::new();
+        encode_undone(logged_at, day, &mut bytes);
+        assert_eq!(bytes.len(), 5);
+        assert_eq!(
+            decode_meal(&bytes, day),
+            Ok(MealValue::Undone { logged_at })
+        );
+    }
+
+    #[test]
+    fn numbers_are_compact_and_exact() {
+        let samples = [
+            0.0,
+            1.0,
+            2.0,
+            0.5,
+            0.33,
+            1.25,
+            4.2,
+            12.5,
+            33.3,
+            0.1,
+            7.77,
+            250.0,
+            -1.0,
+            -0.0,
+            1e-7,
+            f32::MAX,
+            f32::INFINITY,
+            1.0 / 3.0,
+            3e6,
+        ];
+        for value in samples {
+            let mut bytes = Vec::new();
+            put_number(&mut bytes, value);
+            let back = Reader { bytes: &bytes }.number().expect("decodes");
+            assert_eq!(back.to_bits(), value.to_bits(), "{value}");
+        }
+        for (value, len) in [(1.0, 1), (0.0, 1), (4.2, 2), (0.33, 2), (-1.0, 5)] {
+            let mut bytes = Vec::new();
+            put_number(&mut bytes, value);
+            assert_eq!(bytes.len(), len, "{value}");
+        }
+        let mut nan = Vec::new();
+        put_number(&mut nan, f32::NAN);
+        assert!(Reader { bytes: &nan }.number().expect("decodes").is_nan());
+    }
+
+    #[test]
+    fn version_2_is_smaller_than_version_1() {
+        // The same meal as the version-1 golden record below (70 bytes there, 51 here).
+        let smaller = encoded(&golden_v1_entry()).len();
+        assert!(smaller + 15 <= GOLDEN_V1.len(), "{smaller} bytes");
     }
 
     #[test]
@@ -291,29 +501,91 @@ mod tests {
 
     #[test]
     fn damaged_records_fail_without_panicking() {
-        let mut bytes = Vec::new();
-        encode_meal(7, &entry(), &mut bytes);
+        let bytes = encoded(&entry());
+        let day = entry().local_day;
         for len in 0..bytes.len() {
-            assert!(decode_meal(&bytes[..len]).is_err(), "prefix of {len} bytes");
+            assert!(decode_meal(&bytes[..len], day).is_err(), "prefix of {len}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(decode_meal(&longer), Err(CodecError::TrailingBytes));
-        assert_eq!(decode_meal(&[0xff; 11]), Err(CodecError::Overlong));
+        assert_eq!(decode_meal(&longer, day), Err(CodecError::TrailingBytes));
+        assert_eq!(decode_meal(&[0xff; 11], day), Err(CodecError::Overlong));
+        assert_eq!(decode_meal(&[7, 0, 0], day), Err(CodecError::UnknownTag));
         // Every single-byte corruption either decodes to something or fails cleanly.
         for at in 0..bytes.len() {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0xa5;
-            let _ = decode_meal(&damaged);
+            let _ = decode_meal(&damaged, day);
+            let _ = decode_meal(&damaged, NaiveDate::MIN);
         }
         // A huge item count must not allocate.
         let mut huge = Vec::new();
-        put_signed(&mut huge, 1);
+        put_unsigned(&mut huge, KIND_MEAL);
         put_signed(&mut huge, 0);
         put_unsigned(&mut huge, 0);
-        put_signed(&mut huge, 700_000);
         put_str(&mut huge, "");
         put_unsigned(&mut huge, u64::MAX);
-        assert_eq!(decode_meal(&huge), Err(CodecError::Truncated));
+        assert_eq!(decode_meal(&huge, day), Err(CodecError::Truncated));
+        // An offset that leaves chrono's range.
+        let mut far = Vec::new();
+        put_unsigned(&mut far, KIND_UNDONE);
+        put_signed(&mut far, i64::MAX);
+        put_unsigned(&mut far, 0);
+        assert_eq!(decode_meal(&far, day), Err(CodecError::BadDate));
+    }
+
+    /// A version-1 record exactly as the first release of the store wrote it (message 4812,
+    /// "porridge with kefir"), kept as bytes so that no later change can stop it decoding.
+    const GOLDEN_V1: &[u8] = b"\x98\x4b\xe0\xef\xd3\xb0\x0d\x00\xd8\xa9\x5a\x13porridge with kefir\
+        \x02\x08porridge\x00\x00\x80\x3f\x05\x04oat\x66\x66\x86\x40\
+        \x05kefir\x00\x00\x00\x3f\x00\x00\x00\x00\x00\x00";
+
+    fn golden_v1_entry() -> Entry {
+        let mut categories = CategorySet::EMPTY;
+        categories.insert(Category::Fiber);
+        categories.insert(Category::Prebiotic);
+        Entry {
+            logged_at: DateTime::from_timestamp(1_795_849_200, 0).expect("instant"),
+            local_day: NaiveDate::from_ymd_opt(2026, 11, 28).expect("day"),
+            text: "porridge with kefir".to_string(),
+            items: vec![
+                LoggedItem {
+                    food: "porridge".to_string(),
+                    quantity: 1.0,
+                    categories,
+                    plant: Some("oat".to_string()),
+                    fibre_g: 4.2,
+                },
+                LoggedItem {
+                    food: "kefir".to_string(),
+                    quantity: 0.5,
+                    categories: CategorySet::EMPTY,
+                    plant: None,
+                    fibre_g: 0.0,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn version_1_records_still_decode() {
+        assert_eq!(
+            decode_meal_v1(GOLDEN_V1),
+            Ok(MealRecordV1 {
+                message_id: 4_812,
+                entry: golden_v1_entry(),
+            })
+        );
+        for len in 0..GOLDEN_V1.len() {
+            assert!(
+                decode_meal_v1(&GOLDEN_V1[..len]).is_err(),
+                "prefix of {len}"
+            );
+        }
+        for at in 0..GOLDEN_V1.len() {
+            let mut damaged = GOLDEN_V1.to_vec();
+            damaged[at] ^= 0xa5;
+            let _ = decode_meal_v1(&damaged);
+        }
     }
 }

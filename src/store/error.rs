@@ -18,9 +18,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
-    /// An entry's diary day is further from the instant it was logged than the store's day
-    /// queries look (see [`crate::store::layout::MAX_DAYS_LOGGED_AFTER`]); storing it would
-    /// make it invisible to `day` and `days`.
+    /// An entry's diary day is further from the instant it was logged than a repeat or an
+    /// edit of its message looks (see [`crate::store::layout::MAX_DAYS_LOGGED_AFTER`]);
+    /// stored, it could be logged twice or not be found by an edit.
     #[error("an entry for {local_day} cannot be logged on {logged_on} (UTC)")]
     DayOutOfRange {
         local_day: NaiveDate,

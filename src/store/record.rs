@@ -1,5 +1,5 @@
 //! Stored values: a version byte, then the record (JSON for settings and ratings, the compact
-//! `codec` form for meals), and the user's settings record.
+//! `codec` form for meals and undo markers), and the user's settings record.
 //!
 //! The version comes first so that a later format can be told apart before anything is
 //! parsed. Settings and ratings are few and stay JSON, so fields can be added with serde
@@ -14,13 +14,19 @@ use chrono_tz::Tz;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::codec::{self, MealRecord};
+use super::codec::{self, MealRecordV1, MealValue};
 use super::error::StoreError;
-use super::layout::{from_sortable_i64, sortable_i64};
+use super::layout::from_sortable_i64;
 use crate::diary::{DayClock, Entry, DEFAULT_CUTOFF};
 
-/// The version every record is written with today.
-pub(crate) const CURRENT_VERSION: u8 = 1;
+/// The version JSON records (settings, ratings) are written with.
+pub(crate) const JSON_VERSION: u8 = 1;
+/// The version meal values are written with today (see `codec`).
+pub(crate) const MEAL_VERSION: u8 = 2;
+/// The first meal format, still read (see `codec`).
+pub(crate) const MEAL_VERSION_1: u8 = 1;
+/// The version of the earlier layout's `messages` values.
+const POINTER_VERSION: u8 = 1;
 
 /// A user's settings: one per chat.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -85,48 +91,10 @@ impl UserSettings {
 
 /// `version` then `value` as JSON.
 pub(crate) fn encode<T: Serialize>(kind: &'static str, value: &T) -> Result<Vec<u8>, StoreError> {
-    let mut bytes = vec![CURRENT_VERSION];
+    let mut bytes = vec![JSON_VERSION];
     serde_json::to_writer(&mut bytes, value)
         .map_err(|source| StoreError::Encode { kind, source })?;
     Ok(bytes)
-}
-
-/// A meal record: version, then the compact body of `codec`.
-pub(crate) fn encode_meal(message_id: i64, entry: &Entry) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(64 + entry.text.len() + 24 * entry.items.len());
-    bytes.push(CURRENT_VERSION);
-    codec::encode_meal(message_id, entry, &mut bytes);
-    bytes
-}
-
-/// Reads a meal record; `None`, with a warning, if it cannot be read.
-pub(crate) fn decode_meal(tree: &'static str, value: &[u8]) -> Option<MealRecord> {
-    match value.split_first() {
-        Some((&CURRENT_VERSION, body)) => match codec::decode_meal(body) {
-            Ok(record) => Some(record),
-            Err(error) => {
-                tracing::warn!(tree, ?error, "skipping a meal record that does not decode");
-                None
-            }
-        },
-        Some((&version, _)) => {
-            tracing::warn!(tree, version, "skipping a record of an unknown version");
-            None
-        }
-        None => {
-            tracing::warn!(tree, "skipping an empty record");
-            None
-        }
-    }
-}
-
-/// The value of a `messages` entry: version, then when its meal was logged (µs, sortable).
-/// With the user and message id of the key, that is the meal's key.
-pub(crate) fn encode_meal_pointer(logged_at_micros: i64) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(9);
-    bytes.push(CURRENT_VERSION);
-    bytes.extend_from_slice(&sortable_i64(logged_at_micros));
-    bytes
 }
 
 /// Reads a record written by [`encode`]; `None`, with a warning, if it cannot be read.
@@ -136,7 +104,7 @@ pub(crate) fn decode<T: DeserializeOwned>(tree: &'static str, value: &[u8]) -> O
             tracing::warn!(tree, "skipping an empty record");
             None
         }
-        Some((&CURRENT_VERSION, json)) => match serde_json::from_slice(json) {
+        Some((&JSON_VERSION, json)) => match serde_json::from_slice(json) {
             Ok(record) => Some(record),
             Err(error) => {
                 // The error's text may quote the value, so only its kind and place are logged.
@@ -157,10 +125,85 @@ pub(crate) fn decode<T: DeserializeOwned>(tree: &'static str, value: &[u8]) -> O
     }
 }
 
-/// Reads a `messages` value back into the logged-at instant (µs) of its meal.
+/// A meal's value: version, then the compact body of `codec`.
+pub(crate) fn encode_meal(entry: &Entry) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(16 + entry.text.len() + 20 * entry.items.len());
+    bytes.push(MEAL_VERSION);
+    codec::encode_meal(entry, &mut bytes);
+    bytes
+}
+
+/// The value an undone meal of diary day `day`, logged at `logged_at`, leaves behind.
+pub(crate) fn encode_undone(logged_at: DateTime<Utc>, day: NaiveDate) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(8);
+    bytes.push(MEAL_VERSION);
+    codec::encode_undone(logged_at, day, &mut bytes);
+    bytes
+}
+
+/// Reads the value stored under the meal key of diary day `day` and message `message_id`;
+/// `None`, with a warning, if it cannot be read. A version-1 value carries its own day and
+/// message, and is refused unless they are the key's.
+pub(crate) fn decode_meal(
+    tree: &'static str,
+    day: NaiveDate,
+    message_id: i64,
+    value: &[u8],
+) -> Option<MealValue> {
+    match value.split_first() {
+        Some((&MEAL_VERSION, body)) => match codec::decode_meal(body, day) {
+            Ok(meal) => Some(meal),
+            Err(error) => {
+                tracing::warn!(tree, ?error, "skipping a meal record that does not decode");
+                None
+            }
+        },
+        Some((&MEAL_VERSION_1, _)) => {
+            let record = decode_meal_v1(tree, value)?;
+            if record.message_id != message_id || record.entry.local_day != day {
+                tracing::warn!(tree, "skipping a record filed under another message");
+                return None;
+            }
+            Some(MealValue::Meal(record.entry))
+        }
+        Some((&version, _)) => {
+            tracing::warn!(tree, version, "skipping a record of an unknown version");
+            None
+        }
+        None => {
+            tracing::warn!(tree, "skipping an empty record");
+            None
+        }
+    }
+}
+
+/// Reads a version-1 meal value (the earlier layout's); `None`, with a warning, if it
+/// cannot be read.
+pub(crate) fn decode_meal_v1(tree: &'static str, value: &[u8]) -> Option<MealRecordV1> {
+    match value.split_first() {
+        Some((&MEAL_VERSION_1, body)) => match codec::decode_meal_v1(body) {
+            Ok(record) => Some(record),
+            Err(error) => {
+                tracing::warn!(tree, ?error, "skipping a meal record that does not decode");
+                None
+            }
+        },
+        Some((&version, _)) => {
+            tracing::warn!(tree, version, "skipping a record of an unknown version");
+            None
+        }
+        None => {
+            tracing::warn!(tree, "skipping an empty record");
+            None
+        }
+    }
+}
+
+/// Reads a value of the earlier layout's `messages` tree back into the logged-at instant
+/// (µs) of its meal.
 pub(crate) fn decode_meal_pointer(tree: &'static str, value: &[u8]) -> Option<i64> {
     match value.split_first() {
-        Some((&CURRENT_VERSION, rest)) => match <[u8; 8]>::try_from(rest) {
+        Some((&POINTER_VERSION, rest)) => match <[u8; 8]>::try_from(rest) {
             Ok(bytes) => Some(from_sortable_i64(bytes)),
             Err(_) => {
                 tracing::warn!(tree, len = rest.len(), "skipping a malformed meal pointer");

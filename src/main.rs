@@ -5,6 +5,8 @@
 //! `faq` answers a question from the knowledge base (or says it can't), one question or a
 //! stream of them as JSON lines; `tips` lists the daily tips with their triggers and sources.
 //! `console` holds the bot's whole conversation in the terminal, on a local database.
+//! `run` (the default) is the bot on Telegram: long polling, or a webhook with `--webhook`.
+//! `insights` finds the food-skin patterns in a diary of JSON-line events.
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -15,7 +17,9 @@ use gutskin::diary::DiaryConfig;
 use gutskin::food::Lexicon;
 use gutskin::knowledge::KnowledgeBase;
 use gutskin::store::Store;
+use gutskin::telegram::{self, Mode, TelegramSettings, Webhook};
 use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +27,8 @@ use std::sync::Arc;
 #[command(
     name = "gutskin",
     version,
-    about = "Make the gut-skin connection visible."
+    about = "Make the gut-skin connection visible.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     /// A food lexicon to use instead of the built-in config/foods.toml.
@@ -36,10 +41,40 @@ struct Cli {
     #[arg(long, global = true, env = "GUTSKIN_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// `run`'s options, for when no command is given (running the bot is the default).
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// `gutskin run`: the bot on Telegram. The token comes from `TELOXIDE_TOKEN`, never from
+/// the command line, where other users of the machine could read it.
+#[derive(clap::Args, Clone, Debug)]
+struct RunArgs {
+    /// The database directory (created if missing).
+    #[arg(long, env = "GUTSKIN_DB", default_value = "data")]
+    db: PathBuf,
+    /// Receive updates by webhook at this public HTTPS URL instead of long polling.
+    #[arg(long, value_name = "URL", requires = "listen")]
+    webhook: Option<url::Url>,
+    /// With --webhook: the local address the webhook server listens on (e.g. 0.0.0.0:8443).
+    #[arg(long, value_name = "ADDR", requires = "webhook")]
+    listen: Option<SocketAddr>,
+    /// With --webhook: the secret Telegram must send with each update (A-Z a-z 0-9 _ -,
+    /// 1-256 characters); a random one for each start if not given.
+    #[arg(long, env = "GUTSKIN_WEBHOOK_SECRET", hide_env_values = true)]
+    webhook_secret: Option<String>,
+    /// Telegram settings (rate limits, retries) instead of the built-in config/telegram.toml.
+    #[arg(long, env = "GUTSKIN_TELEGRAM_CONFIG")]
+    telegram_config: Option<PathBuf>,
+    /// The Bot API server, for a self-hosted one (default: https://api.telegram.org).
+    #[arg(long, env = "GUTSKIN_API_URL")]
+    api_url: Option<url::Url>,
 }
 
 #[derive(Subcommand)]
+// Parsed once at start-up; boxing `Run` would only complicate clap's derive.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Parse meal text and print the foods, categories, plants and fibre as JSON.
     Parse {
@@ -62,6 +97,15 @@ enum Command {
     },
     /// List the tips with their triggers and sources.
     Tips,
+    /// Find food-skin patterns in a diary: prints {"findings": [...]} as one JSON object.
+    Insights {
+        /// Events one a line, {"at": RFC 3339, "meal": text} or {"at": RFC 3339, "skin":
+        /// 1-5}; `-` reads stdin. Each counts for the day of its timestamp in its own offset.
+        #[arg(long, value_name = "FILE")]
+        jsonl: PathBuf,
+    },
+    /// Run the bot on Telegram (the default). Needs TELOXIDE_TOKEN from @BotFather.
+    Run(RunArgs),
     /// Talk to the bot in the terminal, on a local database, without Telegram. Buttons are
     /// numbered: type the number to press one. Reads one input a line when piped.
     Console {
@@ -81,10 +125,16 @@ fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in `docker logs` or a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     // Each command loads only what it uses, so a broken lexicon never stops `faq`.
-    match cli.command {
+    let Some(command) = cli.command else {
+        return run_command(&cli.foods, &cli.knowledge, &cli.config, cli.run);
+    };
+    match command {
+        Command::Run(args) => run_command(&cli.foods, &cli.knowledge, &cli.config, args),
         Command::Parse { text, jsonl } => {
             let lexicon = match &cli.foods {
                 Some(path) => Lexicon::load(path),
@@ -99,6 +149,14 @@ fn main() -> Result<()> {
             top,
         } => faq_command(&load_knowledge(&cli.knowledge)?, question, jsonl, top),
         Command::Tips => tips_command(&load_knowledge(&cli.knowledge)?),
+        Command::Insights { jsonl } => {
+            let lexicon = match &cli.foods {
+                Some(path) => Lexicon::load(path),
+                None => Lexicon::builtin(),
+            }
+            .context("loading the food lexicon")?;
+            insights_command(&lexicon, &jsonl)
+        }
         Command::Console { db, user, now } => {
             let engine = open_engine(&cli.foods, &cli.knowledge, &cli.config, &db)?;
             let options = ConsoleOptions {
@@ -118,6 +176,54 @@ fn main() -> Result<()> {
                 .context("console input or output failed")
         }
     }
+}
+
+/// Runs the bot until SIGINT or SIGTERM; returns once the updates in flight are handled and
+/// the database is closed.
+fn run_command(
+    foods: &Option<PathBuf>,
+    knowledge: &Option<PathBuf>,
+    config: &Option<PathBuf>,
+    args: RunArgs,
+) -> Result<()> {
+    // Read here and handed to teloxide, never printed: not in errors, not in logs.
+    let token = std::env::var("TELOXIDE_TOKEN")
+        .ok()
+        .map(|token| token.trim().to_string())
+        .filter(|token| !token.is_empty())
+        .context("TELOXIDE_TOKEN is not set: get a bot token from @BotFather (see README)")?;
+    let settings = match &args.telegram_config {
+        Some(path) => TelegramSettings::load(path),
+        None => TelegramSettings::builtin(),
+    }
+    .context("loading the Telegram settings")?;
+    let engine = open_engine(foods, knowledge, config, &args.db)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let bot = telegram::bot(token, args.api_url)?;
+        let mode = match (args.webhook, args.listen) {
+            (Some(url), Some(listen)) => {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("listening on {listen} for the webhook"))?;
+                Mode::Webhook(Webhook {
+                    url,
+                    listener,
+                    secret_token: args.webhook_secret,
+                })
+            }
+            _ => Mode::Polling,
+        };
+        telegram::run(bot, engine, &settings, mode, telegram::termination_signal())
+            .await
+            .context("running the bot")
+    })?;
+    // `run` has dropped the engine: sled flushed and closed the database as it went.
+    tracing::info!(db = %args.db.display(), "stopped; the database is closed");
+    Ok(())
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
@@ -152,6 +258,29 @@ fn open_engine(
         Arc::new(diary),
         store,
     ))
+}
+
+/// Reads the events (a bad line stops everything, naming the line) and prints the findings.
+fn insights_command(lexicon: &Lexicon, path: &Path) -> Result<()> {
+    let days = if path == Path::new("-") {
+        gutskin::diary::read_events(std::io::stdin().lock(), lexicon)
+            .context("reading events from stdin")?
+    } else {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        gutskin::diary::read_events(std::io::BufReader::new(file), lexicon)
+            .with_context(|| format!("reading events from {}", path.display()))?
+    };
+    let insights = gutskin::diary::find_patterns(&days);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    serde_json::to_writer(
+        &mut out,
+        &serde_json::json!({ "findings": insights.findings }),
+    )?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }
 
 fn load_knowledge(path: &Option<PathBuf>) -> Result<KnowledgeBase> {

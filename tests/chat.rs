@@ -750,5 +750,9 @@ async fn insights_say_what_is_missing_then_find_a_pattern() {
         reply.text
     );
     assert!(reply.text.contains("lower"));
-    assert!(reply.text.contains("try two weeks without alcohol"), "{}", reply.text);
+    assert!(
+        reply.text.contains("try two weeks without alcohol"),
+        "{}",
+        reply.text
+    );
 }

@@ -399,7 +399,7 @@ fn draw_plot<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, window: &Window)
 
     let date_label = |x: &f64| -> String {
         let index = x.round() as usize;
-        let labelled = (CHART_DAYS - 1 - index) % DATE_LABEL_EVERY == 0;
+        let labelled = (CHART_DAYS - 1 - index).is_multiple_of(DATE_LABEL_EVERY);
         match window.day_at(index) {
             Some(day) if labelled => short_date(day),
             _ => String::new(),

@@ -4,6 +4,7 @@
 //! Every reply any test sees is checked to be Telegram-safe HTML, with buttons whose data
 //! fits Telegram's 64 bytes.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
@@ -755,4 +756,366 @@ async fn insights_say_what_is_missing_then_find_a_pattern() {
         "{}",
         reply.text
     );
+}
+
+// ----- the two-week experiment -----
+
+/// A fixed-seed generator (Knuth's MMIX constants), so a planted diary is the same on every
+/// run and every machine.
+struct Seeded(u64);
+
+impl Seeded {
+    /// A number in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn noon(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(12, 0, 0).expect("noon").and_utc()
+}
+
+fn label(day: NaiveDate) -> String {
+    day.format("%a %-d %b").to_string()
+}
+
+fn after(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_add_days(Days::new(days)).expect("a later day")
+}
+
+/// Logs `meal` at noon of `day`, and rates the day with its skin button in the evening.
+async fn keep_day(chat: &mut Chat, day: NaiveDate, meal: &str, rating: Option<u8>) {
+    let logged = chat.say(noon(day), meal).await;
+    assert!(logged.contains("Logged:"), "{meal}: {logged}");
+    if let Some(rating) = rating {
+        let evening = day.and_hms_opt(20, 0, 0).expect("evening").and_utc();
+        let data = format!("skin:{}:{rating}", day.format("%Y-%m-%d"));
+        let pressed = chat.press(evening, &data).await;
+        assert_eq!(
+            pressed.notice.as_deref(),
+            Some(format!("Saved: {rating}/5").as_str())
+        );
+    }
+}
+
+/// The first day of the planted diary, and the day after its six weeks.
+const DIARY_START: (i32, u32, u32) = (2026, 10, 1);
+const DIARY_DAYS: u64 = 42;
+
+fn diary_start() -> NaiveDate {
+    date(DIARY_START.0, DIARY_START.1, DIARY_START.2)
+}
+
+/// Six weeks with wine on about a third of the days (chosen by a fixed seed), and the skin
+/// two points worse the day after wine, give or take one. Returns the ratings given.
+async fn six_weeks_with_wine(chat: &mut Chat) -> BTreeMap<NaiveDate, u8> {
+    let mut seeded = Seeded(7);
+    let mut ratings = BTreeMap::new();
+    let mut wine_yesterday = false;
+    for offset in 0..DIARY_DAYS {
+        let day = after(diary_start(), offset);
+        let wine = seeded.below(3) == 0;
+        let meal = if wine {
+            "oats, kefir and two glasses of wine"
+        } else {
+            "oats and kefir"
+        };
+        let noise = seeded.below(3) as u8; // 0, 1 or 2
+        let rating = if wine_yesterday { 1 + noise } else { 3 + noise };
+        keep_day(chat, day, meal, Some(rating)).await;
+        ratings.insert(day, rating);
+        wine_yesterday = wine;
+    }
+    ratings
+}
+
+fn mean(ratings: &BTreeMap<NaiveDate, u8>, from: NaiveDate, through: NaiveDate) -> (f64, usize) {
+    let days: Vec<f64> = ratings
+        .range(from..=through)
+        .map(|(_, r)| f64::from(*r))
+        .collect();
+    (days.iter().sum::<f64>() / days.len() as f64, days.len())
+}
+
+async fn stored_experiment(chat: &Chat) -> Option<(Category, NaiveDate)> {
+    chat.store()
+        .user(chat.user)
+        .await
+        .expect("read settings")
+        .expect("known")
+        .experiment
+        .map(|e| (e.category, e.started))
+}
+
+#[tokio::test]
+async fn a_two_week_experiment_from_offer_to_comparison() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let mut ratings = six_weeks_with_wine(&mut chat).await;
+    let start = after(diary_start(), DIARY_DAYS); // Thu 12 Nov
+    assert_eq!(start, date(2026, 11, 12));
+
+    // /insights finds the wine and offers the experiment.
+    let (_, offer) = chat.send(noon(start), "/insights").await;
+    assert!(
+        offer
+            .text
+            .contains("On days after alcohol your skin rating averaged"),
+        "{}",
+        offer.text
+    );
+    assert!(offer.text.contains("try two weeks without alcohol"));
+    assert_eq!(only_button(&offer), "try:alcohol");
+    assert_eq!(offer.buttons[0][0].label, "Try two weeks without alcohol");
+
+    // Forged, stale or garbled experiment buttons are refused and change nothing.
+    let before = chat.store().user(ALICE).await.expect("read");
+    for data in [
+        "try:sugar",
+        "try:fiber",
+        "try:stop",
+        "try:wine",
+        "try:Alcohol",
+        "try:alcohol:now",
+        "try:",
+    ] {
+        let outcome = chat.press(noon(start), data).await;
+        assert_eq!(
+            outcome.notice.as_deref(),
+            Some("That button has expired."),
+            "{data}"
+        );
+        assert!(
+            outcome.replies.is_empty() && outcome.edit.is_none(),
+            "{data}"
+        );
+    }
+    assert_eq!(chat.store().user(ALICE).await.expect("read"), before);
+    assert_eq!(stored_experiment(&chat).await, None);
+
+    // The real button starts it today and says when the comparison comes.
+    let started = chat.press(noon(start), "try:alcohol").await;
+    assert_eq!(started.notice.as_deref(), Some("Started"));
+    let text = &started.replies[0].text;
+    assert!(
+        text.contains("Your two weeks without alcohol start today, Thu 12 Nov."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Until Wed 25 Nov, leave out alcohol"),
+        "{text}"
+    );
+    assert!(
+        text.contains("On Thu 26 Nov, /insights compares your skin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the 14 days before, of which 14 are rated"),
+        "{text}"
+    );
+    assert_eq!(
+        stored_experiment(&chat).await,
+        Some((Category::Alcohol, start))
+    );
+
+    // Pressing it again, or another category's, changes nothing and says so.
+    let running = chat.store().user(ALICE).await.expect("read");
+    for data in ["try:alcohol", "try:sugar"] {
+        let again = chat.press(noon(start), data).await;
+        assert_eq!(
+            again.notice.as_deref(),
+            Some("Your two weeks without alcohol are already running (day 1 of 14), so I changed nothing."),
+            "{data}"
+        );
+        assert!(again.replies.is_empty());
+    }
+    assert_eq!(chat.store().user(ALICE).await.expect("read"), running);
+
+    let settings = chat.say(noon(start), "/settings").await;
+    assert!(
+        settings.contains(
+            "Experiment: two weeks without alcohol, day 1 of 14 (comparison on Thu 26 Nov)"
+        ),
+        "{settings}"
+    );
+
+    // Fourteen days: wine twice anyway, better skin, two days left unrated.
+    let mut seeded = Seeded(11);
+    let wine_days = [2u64, 8];
+    let unrated = [5u64, 10];
+    for offset in 0..14u64 {
+        let day = after(start, offset);
+        let meal = if wine_days.contains(&offset) {
+            "a glass of wine and crisps"
+        } else {
+            "porridge with blueberries"
+        };
+        let rating = if unrated.contains(&offset) {
+            None
+        } else if wine_days.contains(&(offset.wrapping_sub(1))) {
+            Some(3)
+        } else {
+            Some(4 + seeded.below(2) as u8)
+        };
+        keep_day(&mut chat, day, meal, rating).await;
+        if let Some(rating) = rating {
+            ratings.insert(day, rating);
+        }
+        if offset == 4 {
+            // Day 5: progress so far, with a way out.
+            let (_, progress) = chat.send(noon(day), "/insights").await;
+            let text = &progress.text;
+            assert!(
+                text.contains("<b>Two weeks without alcohol: day 5 of 14</b>"),
+                "{text}"
+            );
+            assert!(
+                text.contains("Started Thu 12 Nov; the comparison comes on Thu 26 Nov."),
+                "{text}"
+            );
+            assert!(
+                text.contains("You logged alcohol on 1 of the 5 days with meals so far."),
+                "{text}"
+            );
+            assert!(
+                text.contains("Skin rated on 5 of the 5 days so far, and on 14 of the 14 days before it started."),
+                "{text}"
+            );
+            assert_eq!(only_button(&progress), "try:stop");
+            assert_eq!(
+                stored_experiment(&chat).await,
+                Some((Category::Alcohol, start))
+            );
+        }
+    }
+    let last = after(start, 13);
+    let (_, day_14) = chat.send(noon(last), "/insights").await;
+    assert!(day_14.text.contains("day 14 of 14"), "{}", day_14.text);
+    assert!(
+        day_14
+            .text
+            .contains("Skin rated on 12 of the 14 days so far"),
+        "{}",
+        day_14.text
+    );
+    assert!(stored_experiment(&chat).await.is_some());
+
+    // The day after: before against during, and the experiment ends.
+    let result_day = after(start, 14);
+    let (before_mean, before_days) = mean(
+        &ratings,
+        after(start, 0) - Days::new(14),
+        last - Days::new(14),
+    );
+    let (during_mean, during_days) = mean(&ratings, start, last);
+    assert_eq!((before_days, during_days), (14, 12));
+    assert!(
+        during_mean > before_mean + 0.3,
+        "{before_mean} {during_mean}"
+    );
+    let (_, result) = chat.send(noon(result_day), "/insights").await;
+    let text = &result.text;
+    assert!(
+        text.contains("<b>Your two weeks without alcohol: before and during</b>"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Skin in the 14 days before (Thu 29 Oct to Wed 11 Nov): average {before_mean:.1} over 14 rated days."
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Skin during (Thu 12 Nov to Wed 25 Nov): average {during_mean:.1} over 12 rated days."
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("You logged alcohol on 2 of the 14 days with meals during it."),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "During the two weeks your skin rating averaged <b>{:.1} higher than before</b>.",
+            during_mean - before_mean
+        )),
+        "{text}"
+    );
+    assert!(text.contains("a hint, not proof"), "{text}");
+    assert!(result.buttons.is_empty());
+    assert_eq!(stored_experiment(&chat).await, None);
+    assert_eq!(label(result_day), "Thu 26 Nov");
+
+    // Over: /insights is back to the patterns, /settings shows no experiment.
+    let (_, next) = chat.send(noon(result_day), "/insights").await;
+    assert!(
+        next.text.starts_with("<b>Food and skin patterns</b>") && !next.text.contains("day 1"),
+        "{}",
+        next.text
+    );
+    assert_eq!(only_button(&next), "try:alcohol", "a new one can start");
+    assert!(!chat
+        .say(noon(result_day), "/settings")
+        .await
+        .contains("Experiment"));
+}
+
+#[tokio::test]
+async fn an_experiment_can_stop_early_and_a_thin_one_says_so() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    six_weeks_with_wine(&mut chat).await;
+    let start = after(diary_start(), DIARY_DAYS);
+
+    // Stopped on day 3: cleared, and the stop button is then stale.
+    chat.say(noon(start), "/insights").await;
+    assert_eq!(
+        chat.press(noon(start), "try:alcohol")
+            .await
+            .notice
+            .as_deref(),
+        Some("Started")
+    );
+    let day_3 = after(start, 2);
+    let stopped = chat.press(noon(day_3), "try:stop").await;
+    assert_eq!(stopped.notice.as_deref(), Some("Stopped"));
+    assert!(
+        stopped.replies[0]
+            .text
+            .contains("Stopped your two weeks without alcohol on day 3 of 14."),
+        "{stopped:?}"
+    );
+    assert_eq!(stored_experiment(&chat).await, None);
+    assert_eq!(
+        chat.press(noon(day_3), "try:stop").await.notice.as_deref(),
+        Some("That button has expired.")
+    );
+
+    // Started again, then two weeks with meals but no ratings: too few to compare.
+    let (_, offer) = chat.send(noon(day_3), "/insights").await;
+    assert_eq!(only_button(&offer), "try:alcohol");
+    chat.press(noon(day_3), "try:alcohol").await;
+    for offset in 0..14 {
+        keep_day(&mut chat, after(day_3, offset), "oats and kefir", None).await;
+    }
+    // A rating for the last day, given the next morning through the digest's button.
+    let result_day = after(day_3, 14);
+    let data = format!("skin:{}:5", after(day_3, 13).format("%Y-%m-%d"));
+    chat.press(noon(result_day), &data).await;
+    let (_, result) = chat.send(noon(result_day), "/insights").await;
+    let text = &result.text;
+    assert!(text.contains("average 5.0 over 1 rated day."), "{text}");
+    assert!(
+        text.contains("You logged alcohol on 0 of the 14 days with meals during it."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Too few rated days to compare: I need at least 7 in each two weeks, and have 12 before and 1 during."),
+        "{text}"
+    );
+    assert!(!text.contains("higher than before") && !text.contains("lower than before"));
+    assert_eq!(stored_experiment(&chat).await, None);
 }

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::diary::{MAX_RATING, MIN_RATING};
+use crate::food::Category;
 use crate::store::EntryId;
 
 /// Telegram accepts 1-64 bytes of callback data; every action fits in this many.
@@ -29,6 +30,10 @@ pub enum Action {
     Faq(String),
     /// Answer the `/forget` question (`forget:yes`, `forget:no`).
     Forget { confirmed: bool },
+    /// Start two weeks without a category (`try:alcohol`, by the category's id).
+    TryWithout(Category),
+    /// End the running experiment early (`try:stop`; no category has that id).
+    StopTrying,
 }
 
 /// Callback data that is not an action.
@@ -46,6 +51,8 @@ impl fmt::Display for Action {
             Action::Forget { confirmed } => {
                 write!(f, "forget:{}", if *confirmed { "yes" } else { "no" })
             }
+            Action::TryWithout(category) => write!(f, "try:{}", category.id()),
+            Action::StopTrying => f.write_str("try:stop"),
         }
     }
 }
@@ -74,6 +81,8 @@ impl FromStr for Action {
                 "no" => Action::Forget { confirmed: false },
                 _ => return Err(UnknownAction),
             },
+            "try" if rest == "stop" => Action::StopTrying,
+            "try" => Action::TryWithout(Category::from_id(rest).ok_or(UnknownAction)?),
             _ => return Err(UnknownAction),
         };
         // Only the canonical spelling is accepted, so one action has one form.
@@ -132,6 +141,23 @@ mod tests {
         round_trip(Action::Faq("gut_skin_axis".into()));
         round_trip(Action::Forget { confirmed: true });
         round_trip(Action::Forget { confirmed: false });
+        for category in Category::ALL {
+            round_trip(Action::TryWithout(category));
+        }
+        round_trip(Action::StopTrying);
+    }
+
+    #[test]
+    fn experiment_buttons_read_as_written() {
+        assert_eq!(
+            "try:alcohol".parse::<Action>(),
+            Ok(Action::TryWithout(Category::Alcohol))
+        );
+        assert_eq!(
+            "try:fast_food".parse::<Action>(),
+            Ok(Action::TryWithout(Category::FastFood))
+        );
+        assert_eq!("try:stop".parse::<Action>(), Ok(Action::StopTrying));
     }
 
     #[test]
@@ -155,8 +181,17 @@ mod tests {
             "faq:Acne",
             "faq:../etc",
             "forget:maybe",
-            "try:fiber",
+            "try",
+            "try:",
             "try:beer",
+            "try:Alcohol",
+            "try:alcohol ",
+            "try: alcohol",
+            "try:alcohol:stop",
+            "try:fast-food",
+            "try:fastfood",
+            "try:STOP",
+            "try:stop:",
             "launch:missiles",
             "💥",
         ] {

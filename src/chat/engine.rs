@@ -26,6 +26,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::chart::{self, ChartDay, ChartError};
 use crate::chat::action::Action;
+use crate::chat::experiment::ExperimentStatus;
 use crate::chat::html::{escape, shorten};
 use crate::chat::text::{self, SmallTalk};
 use crate::chat::{export, render};
@@ -34,7 +35,7 @@ use crate::diary::{
     find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock, DayObservation,
     DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, ZoneError,
 };
-use crate::food::{CategorySet, Lexicon, Meal};
+use crate::food::{Category, CategorySet, Lexicon, Meal};
 use crate::knowledge::{KnowledgeBase, Tip};
 use crate::store::{LogOutcome, Store, StoreError, StoredMeal, UserSettings};
 
@@ -537,11 +538,25 @@ impl Engine {
             "digest" => self.digest_setting(user, at, argument).await?,
             "settings" => {
                 let person = self.person(user, at).await?;
+                let experiment = match person.settings.experiment {
+                    Some(running) => {
+                        let today = person.clock.local_day(at);
+                        let days = self.observed_days(user, today).await?;
+                        Some(ExperimentStatus::new(
+                            running.category,
+                            running.started,
+                            today,
+                            &days,
+                        ))
+                    }
+                    None => None,
+                };
                 Reply::text(render::settings(
                     person.tz().name(),
                     person.clock.local_time(at),
                     person.clock.cutoff(),
                     person.settings.digest_at,
+                    experiment.as_ref(),
                 ))
             }
             "faq" => {
@@ -736,20 +751,97 @@ impl Engine {
         )
     }
 
-    /// `/insights`: which food groups go with better or worse skin, over the last year.
+    /// `/insights`: which food groups go with better or worse skin, over the last year, and
+    /// the two-week experiment: offered for the strongest harmful finding, its progress
+    /// while it runs, and once it is over the comparison, which ends it.
     async fn insights(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
-        let person = self.person(user, at).await?;
+        let mut person = self.person(user, at).await?;
         let today = person.clock.local_day(at);
         let days = self.observed_days(user, today).await?;
+        if let Some(running) = person.settings.experiment {
+            let status = ExperimentStatus::new(running.category, running.started, today, &days);
+            if status.is_over() {
+                // Ended before the reply says so, so a second /insights cannot report twice.
+                person.settings.experiment = None;
+                self.save(&mut person, at).await?;
+                return Ok(Reply::text(render::experiment_result(&status)));
+            }
+            let found = find_patterns(&days);
+            let text = format!(
+                "{}\n\n{}",
+                render::insights(&found),
+                render::experiment_progress(&status)
+            );
+            return Ok(Reply::text(text).with_buttons(vec![vec![Button::new(
+                render::STOP_EXPERIMENT_BUTTON,
+                &Action::StopTrying,
+            )]]));
+        }
         let found = find_patterns(&days);
         let mut reply = Reply::text(render::insights(&found));
         if let Some(harmful) = found.strongest_harmful() {
-            reply.text.push_str(&format!(
-                "\n\nTo test it, try two weeks without {} and compare your skin ratings.",
-                harmful.category.label()
-            ));
+            reply
+                .text
+                .push_str(&render::experiment_offer(harmful.category));
+            reply = reply.with_buttons(vec![vec![Button::new(
+                render::experiment_button(harmful.category),
+                &Action::TryWithout(harmful.category),
+            )]]);
         }
         Ok(reply)
+    }
+
+    /// The `try:<category>` button: starts two weeks without `category`, if it is still the
+    /// strongest harmful finding and no experiment runs.
+    async fn try_without(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        category: Category,
+    ) -> Result<Outcome> {
+        let mut person = self.person(user, at).await?;
+        if !person.known {
+            return Ok(Outcome::notice(EXPIRED));
+        }
+        let today = person.clock.local_day(at);
+        let days = self.observed_days(user, today).await?;
+        if let Some(running) = person.settings.experiment {
+            let status = ExperimentStatus::new(running.category, running.started, today, &days);
+            return Ok(Outcome::notice(render::experiment_already_running(&status)));
+        }
+        // The button may be old or forged: only the finding /insights would offer today.
+        let offered = find_patterns(&days)
+            .strongest_harmful()
+            .map(|finding| finding.category);
+        if offered != Some(category) {
+            return Ok(Outcome::notice(EXPIRED));
+        }
+        person.settings.start_experiment(category, today);
+        self.save(&mut person, at).await?;
+        let status = ExperimentStatus::new(category, today, today, &days);
+        Ok(Outcome {
+            notice: Some("Started".to_string()),
+            edit: None,
+            replies: vec![Reply::text(render::experiment_started(&status))],
+        })
+    }
+
+    /// The `try:stop` button: ends the running experiment without a comparison.
+    async fn stop_trying(&self, user: i64, at: DateTime<Utc>) -> Result<Outcome> {
+        let mut person = self.person(user, at).await?;
+        let Some(running) = person.settings.experiment else {
+            return Ok(Outcome::notice(EXPIRED));
+        };
+        let today = person.clock.local_day(at);
+        let days = self.observed_days(user, today).await?;
+        let status = ExperimentStatus::new(running.category, running.started, today, &days);
+        person.settings.experiment = None;
+        self.save(&mut person, at).await?;
+        Ok(Outcome {
+            notice: Some("Stopped".to_string()),
+            edit: None,
+            replies: vec![Reply::text(render::experiment_stopped(&status))],
+        })
     }
 
     /// What the diary knows of each day of the last year: categories logged and rating.
@@ -988,6 +1080,8 @@ impl Engine {
                 edit: Some(Reply::text("Nothing deleted: your diary stays as it is.")),
                 replies: Vec::new(),
             }),
+            Action::TryWithout(category) => self.try_without(user, at, category).await,
+            Action::StopTrying => self.stop_trying(user, at).await,
         }
     }
 }
@@ -1006,7 +1100,7 @@ const HELP: &str = "<b>What I understand</b>\n\
     /faq questions I can answer\n\
     /tips a tip for today\n\
     /chart your last 30 days as a picture\n\
-    /insights which foods go with better or worse skin\n\
+    /insights which foods go with better or worse skin, and a two-week test\n\
     /score how the score works\n\
     /tz your time zone\n\
     /digest HH:MM or off: your evening digest\n\

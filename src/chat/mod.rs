@@ -12,6 +12,7 @@
 
 mod action;
 mod engine;
+mod experiment;
 mod export;
 pub mod html;
 pub(crate) mod render;

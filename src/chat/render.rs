@@ -10,9 +10,13 @@ use chrono::{DateTime, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
 use crate::chat::action::Action;
+use crate::chat::experiment::{ExperimentStatus, MIN_RATED_DAYS};
 use crate::chat::html::{escape, shorten};
 use crate::chat::{Button, Reply};
-use crate::diary::{DaySummary, Direction, Entry, Finding, Insights, ScoreWeights, WeekSummary};
+use crate::diary::{
+    DaySummary, Direction, Entry, Finding, Insights, RatingMean, ScoreWeights, WeekSummary,
+    EXPERIMENT_DAYS,
+};
 use crate::food::{Category, CategorySet, Item};
 use crate::knowledge::{Tip, Topic};
 use crate::store::StoredMeal;
@@ -337,14 +341,33 @@ pub(crate) fn settings(
     local_now: DateTime<Tz>,
     cutoff: NaiveTime,
     digest_at: Option<NaiveTime>,
+    experiment: Option<&ExperimentStatus>,
 ) -> String {
     let digest = digest_at.map_or_else(|| "off".to_string(), |t| t.format("%H:%M").to_string());
-    format!(
-        "<b>Your settings</b>\nTime zone: {} (it is {} there)\nA day ends at: {}\nEvening digest: {digest}\n\nChange them with /tz CITY and /digest HH:MM or /digest off.",
+    let mut text = format!(
+        "<b>Your settings</b>\nTime zone: {} (it is {} there)\nA day ends at: {}\nEvening digest: {digest}",
         escape(zone),
         local_now.format("%a %H:%M"),
         cutoff.format("%H:%M"),
-    )
+    );
+    if let Some(status) = experiment {
+        let without = escape(status.category.label());
+        if status.is_over() {
+            let _ = write!(
+                text,
+                "\nExperiment: two weeks without {without}, finished (/insights has the comparison)"
+            );
+        } else {
+            let _ = write!(
+                text,
+                "\nExperiment: two weeks without {without}, day {} of {EXPERIMENT_DAYS} (comparison on {})",
+                status.day_number(),
+                day_label(status.result_day())
+            );
+        }
+    }
+    text.push_str("\n\nChange them with /tz CITY and /digest HH:MM or /digest off.");
+    text
 }
 
 /// The 1-5 skin buttons for `day`, the current rating ticked.
@@ -439,4 +462,285 @@ pub(crate) fn insights(insights: &Insights) -> String {
         insights.rated_days
     );
     text
+}
+
+/// What `/insights` adds below a harmful finding when no experiment runs.
+pub(crate) fn experiment_offer(category: Category) -> String {
+    format!(
+        "\n\nTo test it, try two weeks without {}: tap the button, and after 14 days I'll \
+         compare your skin ratings before and during.",
+        escape(category.label())
+    )
+}
+
+/// The label of the button that starts an experiment (plain text, as labels are).
+pub(crate) fn experiment_button(category: Category) -> String {
+    format!("Try two weeks without {}", category.label())
+}
+
+/// The label of the button that ends an experiment early.
+pub(crate) const STOP_EXPERIMENT_BUTTON: &str = "Stop the experiment";
+
+/// "9 of the 14 days before": how many days of a span were rated.
+fn rated_of(mean: &RatingMean) -> String {
+    format!("{} of the {EXPERIMENT_DAYS} days", mean.days)
+}
+
+/// The reply to the button that starts an experiment (on its first day).
+pub(crate) fn experiment_started(status: &ExperimentStatus) -> String {
+    let without = escape(status.category.label());
+    let mut text = format!(
+        "<b>Your two weeks without {without} start today, {}.</b>\n\
+         Until {}, leave out {without} as best you can, keep logging your meals, and rate your \
+         skin every day (/skin, or the buttons of the evening digest).\n\n\
+         On {}, /insights compares your skin in these two weeks with the {EXPERIMENT_DAYS} days \
+         before, of which {} are rated.",
+        day_label(status.started()),
+        day_label(status.last_day()),
+        day_label(status.result_day()),
+        status.comparison.before.days,
+    );
+    if status.comparison.before.days < MIN_RATED_DAYS {
+        text.push_str(" That is few, so the comparison may be rough.");
+    }
+    text.push_str("\n/insights shows how it's going, and can stop it.");
+    text
+}
+
+/// The notice when an experiment is started again, or another one while it runs (plain
+/// text: a notice is not HTML).
+pub(crate) fn experiment_already_running(status: &ExperimentStatus) -> String {
+    let without = status.category.label();
+    if status.is_over() {
+        format!("Your two weeks without {without} are over: /insights has the comparison.")
+    } else {
+        format!(
+            "Your two weeks without {without} are already running (day {} of {EXPERIMENT_DAYS}), \
+             so I changed nothing.",
+            status.day_number()
+        )
+    }
+}
+
+/// `/insights` while an experiment runs: how far it is and what the diary shows so far.
+pub(crate) fn experiment_progress(status: &ExperimentStatus) -> String {
+    let without = escape(status.category.label());
+    let so_far = status.days_so_far();
+    let mut text = format!(
+        "<b>Two weeks without {without}: day {} of {EXPERIMENT_DAYS}</b>\n\
+         Started {}; the comparison comes on {}.",
+        status.day_number(),
+        day_label(status.started()),
+        day_label(status.result_day()),
+    );
+    match (status.days_logged, status.days_with_category) {
+        (0, _) => text.push_str("\nNo meals logged since it started: keep logging them."),
+        (logged, 0) => {
+            let _ = write!(
+                text,
+                "\nNo {without} on the {logged} day{} with meals logged so far.",
+                plural(logged)
+            );
+        }
+        (logged, with) => {
+            let _ = write!(
+                text,
+                "\nYou logged {without} on {with} of the {logged} day{} with meals so far.",
+                plural(logged)
+            );
+        }
+    }
+    let _ = write!(
+        text,
+        "\nSkin rated on {} of the {so_far} day{} so far, and on {} before it started.",
+        status.comparison.during.days,
+        plural(so_far as usize),
+        rated_of(&status.comparison.before),
+    );
+    if (status.comparison.during.days as u64) < so_far {
+        text.push_str(" Rate every day (/skin): the comparison needs them.");
+    }
+    text
+}
+
+/// `/insights` once an experiment is over: skin before against during, honestly.
+pub(crate) fn experiment_result(status: &ExperimentStatus) -> String {
+    let without = escape(status.category.label());
+    let comparison = &status.comparison;
+    let span = |mean: &RatingMean| match mean.mean {
+        Some(average) => format!(
+            "average {average:.1} over {} rated day{}",
+            mean.days,
+            plural(mean.days)
+        ),
+        None => "no rated days".to_string(),
+    };
+    let mut text = format!(
+        "<b>Your two weeks without {without}: before and during</b>\n\
+         Skin in the {EXPERIMENT_DAYS} days before ({} to {}): {}.\n\
+         Skin during ({} to {}): {}.",
+        day_label(status.before_from()),
+        day_label(status.started().pred_opt().unwrap_or(status.started())),
+        span(&comparison.before),
+        day_label(status.started()),
+        day_label(status.last_day()),
+        span(&comparison.during),
+    );
+    match status.days_logged {
+        0 => text.push_str("\nNo meals were logged during it, so I can't tell how it went."),
+        logged => {
+            let _ = write!(
+                text,
+                "\nYou logged {without} on {} of the {logged} day{} with meals during it.",
+                status.days_with_category,
+                plural(logged)
+            );
+        }
+    }
+    match comparison.difference() {
+        Some(difference) if status.comparable() => {
+            // Rounded as shown, so "0.0 higher" never appears.
+            let tenths = (difference * 10.0).round();
+            let (change, reading) = if tenths == 0.0 {
+                (
+                    "about the same as".to_string(),
+                    "No visible difference in these two weeks: it may matter less for you than \
+                     the pattern suggested, or take longer to show.",
+                )
+            } else if tenths > 0.0 {
+                (
+                    format!("{:.1} higher than", tenths / 10.0),
+                    "If you want to be surer, keep going and see if it holds.",
+                )
+            } else {
+                (
+                    format!("{:.1} lower than", -tenths / 10.0),
+                    "Going without did not help in these two weeks; the pattern may have \
+                     another cause.",
+                )
+            };
+            let _ = write!(
+                text,
+                "\n\nDuring the two weeks your skin rating averaged <b>{change} before</b>. \
+                 Two weeks are few days and skin changes for many reasons (sleep, stress, \
+                 season, care), so this is a hint, not proof. {reading}"
+            );
+            if status.days_logged > 0 && 2 * status.days_with_category >= status.days_logged {
+                let _ = write!(
+                    text,
+                    " With {without} on half the days or more, it also says little about \
+                     leaving {without} out."
+                );
+            }
+        }
+        _ => {
+            let _ = write!(
+                text,
+                "\n\nToo few rated days to compare: I need at least {MIN_RATED_DAYS} in each \
+                 two weeks, and have {} before and {} during. Rating your skin every day makes \
+                 the next try count.",
+                comparison.before.days, comparison.during.days
+            );
+        }
+    }
+    text.push_str(
+        "\n\nThe experiment is over. /insights shows your patterns with these days included, \
+         and can start a new one.",
+    );
+    text
+}
+
+/// The reply to the button that ends an experiment early.
+pub(crate) fn experiment_stopped(status: &ExperimentStatus) -> String {
+    format!(
+        "Stopped your two weeks without {} on day {} of {EXPERIMENT_DAYS}. Nothing is \
+         compared; /insights can start a new one.",
+        escape(status.category.label()),
+        status.day_number()
+    )
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::{DayObservation, ExperimentComparison};
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).expect("a November day")
+    }
+
+    fn finished(before: (usize, f64), during: (usize, f64), logged: usize, with: usize) -> String {
+        let mean = |(days, mean): (usize, f64)| RatingMean {
+            days,
+            mean: (days > 0).then_some(mean),
+        };
+        experiment_result(&ExperimentStatus {
+            category: Category::UltraProcessed,
+            comparison: ExperimentComparison {
+                start: day(15),
+                before: mean(before),
+                during: mean(during),
+            },
+            today: day(29),
+            days_logged: logged,
+            days_with_category: with,
+        })
+    }
+
+    #[test]
+    fn a_finished_experiment_says_which_way_and_how_sure() {
+        let lower = finished((14, 4.0), (10, 3.36), 12, 1);
+        assert!(
+            lower.contains("averaged <b>0.6 lower than before</b>"),
+            "{lower}"
+        );
+        assert!(lower.contains("did not help") && lower.contains("not proof"));
+        assert!(lower.contains("(Sun 1 Nov to Sat 14 Nov)"), "{lower}");
+        assert!(lower.contains("(Sun 15 Nov to Sat 28 Nov)"), "{lower}");
+
+        let same = finished((14, 3.5), (14, 3.54), 14, 7);
+        assert!(same.contains("<b>about the same as before</b>"), "{same}");
+        assert!(
+            same.contains("With ultra-processed on half the days or more"),
+            "{same}"
+        );
+
+        let thin = finished((6, 3.0), (14, 4.5), 14, 0);
+        assert!(thin.contains("Too few rated days to compare"), "{thin}");
+        assert!(!thin.contains("higher than"), "{thin}");
+
+        let unlogged = finished((14, 3.0), (0, 0.0), 0, 0);
+        assert!(unlogged.contains("during (Sun 15 Nov to Sat 28 Nov): no rated days"));
+        assert!(unlogged.contains("No meals were logged during it"));
+    }
+
+    #[test]
+    fn experiment_wording_is_safe_html() {
+        let days = [DayObservation {
+            day: day(16),
+            categories: Some(CategorySet::EMPTY),
+            rating: Some(4),
+        }];
+        let status = ExperimentStatus::new(Category::FastFood, day(15), day(16), &days);
+        for text in [
+            experiment_offer(Category::FastFood),
+            experiment_started(&status),
+            experiment_progress(&status),
+            experiment_result(&status),
+            experiment_stopped(&status),
+        ] {
+            assert!(text.contains("fast food"), "{text}");
+            assert!(!text.contains('&') && text.len() < 4096, "{text}");
+        }
+        assert!(experiment_progress(&status).contains("day 2 of 14"));
+        assert!(experiment_progress(&status).contains("No fast food on the 1 day with meals"));
+    }
 }

@@ -18,6 +18,7 @@ use super::codec::{self, MealRecordV1, MealValue};
 use super::error::StoreError;
 use super::layout::from_sortable_i64;
 use crate::diary::{DayClock, Entry, DEFAULT_CUTOFF};
+use crate::food::Category;
 
 /// The version JSON records (settings, ratings) are written with.
 pub(crate) const JSON_VERSION: u8 = 1;
@@ -50,6 +51,11 @@ pub struct UserSettings {
     /// False once the user blocked the bot; the digest skips inactive users.
     #[serde(default = "default_active")]
     pub active: bool,
+    /// The two-week experiment running, if the person started one from `/insights`.
+    /// Records from before experiments existed have none; one that cannot be read is
+    /// dropped rather than costing the person their settings.
+    #[serde(default, deserialize_with = "lenient_experiment")]
+    pub experiment: Option<Experiment>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -60,6 +66,34 @@ fn default_cutoff() -> NaiveTime {
 
 fn default_active() -> bool {
     true
+}
+
+/// A two-week experiment: going without `category` from the diary day `started` on, to
+/// compare the skin ratings of those days with the two weeks before. Stored as
+/// `{"category":"alcohol","started":"2026-11-14"}` (the category by its stable id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Experiment {
+    pub category: Category,
+    pub started: NaiveDate,
+}
+
+/// An experiment that does not parse (written by a later version, say) reads as none.
+fn lenient_experiment<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Experiment>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Readable(Option<Experiment>),
+        Unreadable(serde::de::IgnoredAny),
+    }
+    Ok(match Stored::deserialize(deserializer)? {
+        Stored::Readable(experiment) => experiment,
+        Stored::Unreadable(_) => {
+            tracing::warn!("dropping an experiment that does not parse");
+            None
+        }
+    })
 }
 
 impl UserSettings {
@@ -73,6 +107,7 @@ impl UserSettings {
             last_tip_id: None,
             last_digest_day: None,
             active: true,
+            experiment: None,
             created_at: now,
             updated_at: now,
         }
@@ -86,6 +121,12 @@ impl UserSettings {
     /// The user's diary clock; `None` if the zone is unknown or the cutoff out of range.
     pub fn clock(&self) -> Option<DayClock> {
         DayClock::with_cutoff(self.tz()?, self.day_cutoff).ok()
+    }
+
+    /// Records a two-week experiment without `category` starting on diary day `started`,
+    /// replacing any other.
+    pub fn start_experiment(&mut self, category: Category, started: NaiveDate) {
+        self.experiment = Some(Experiment { category, started });
     }
 }
 
@@ -218,5 +259,64 @@ pub(crate) fn decode_meal_pointer(tree: &'static str, value: &[u8]) -> Option<i6
             tracing::warn!(tree, "skipping an empty pointer");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(json: &str) -> Vec<u8> {
+        let mut bytes = vec![JSON_VERSION];
+        bytes.extend_from_slice(json.as_bytes());
+        bytes
+    }
+
+    #[test]
+    fn settings_from_before_experiments_still_decode() {
+        let old = record(
+            r#"{"user":7,"zone":"Europe/Berlin","digest_at":"21:00:00","day_cutoff":"04:00:00",
+                "last_tip_id":null,"last_digest_day":"2026-11-27","active":true,
+                "created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-27T20:00:00Z"}"#,
+        );
+        let settings: UserSettings = decode("users", &old).expect("an old record decodes");
+        assert_eq!(settings.user, 7);
+        assert_eq!(settings.zone, "Europe/Berlin");
+        assert_eq!(settings.experiment, None);
+    }
+
+    #[test]
+    fn an_experiment_round_trips_by_category_id() {
+        let now = DateTime::parse_from_rfc3339("2026-11-14T09:00:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
+        let mut settings = UserSettings::new(7, Tz::Europe__Berlin, now);
+        let started = NaiveDate::from_ymd_opt(2026, 11, 14).expect("date");
+        settings.start_experiment(Category::UltraProcessed, started);
+        let bytes = encode("user", &settings).expect("encodes");
+        let json = std::str::from_utf8(&bytes[1..]).expect("utf-8");
+        assert!(
+            json.contains(r#""experiment":{"category":"ultra_processed","started":"2026-11-14"}"#),
+            "{json}"
+        );
+        let back: UserSettings = decode("users", &bytes).expect("decodes");
+        assert_eq!(back, settings);
+    }
+
+    #[test]
+    fn an_unreadable_experiment_costs_only_the_experiment() {
+        let odd = record(
+            r#"{"user":7,"zone":"UTC","experiment":{"category":"kale","started":"someday"},
+                "created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z"}"#,
+        );
+        let settings: UserSettings = decode("users", &odd).expect("the rest still decodes");
+        assert_eq!(settings.zone, "UTC");
+        assert_eq!(settings.experiment, None);
+        let none = record(
+            r#"{"user":7,"zone":"UTC","experiment":null,
+                "created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z"}"#,
+        );
+        let settings: UserSettings = decode("users", &none).expect("decodes");
+        assert_eq!(settings.experiment, None);
     }
 }

@@ -17,10 +17,13 @@
 //!   runtime; the per-digest time is extrapolated to 100,000. Logging 9 million meals into
 //!   sled would take hours here, so the full path is measured on the smaller database.
 //!   Also timed: building the start-up index (`Scheduler::new` reads every user once).
-//!   Caveats: 2,000 people's diaries fit in sled's page cache, and 100,000 on a real disk
-//!   add misses the extrapolation does not see; and these people log on 99.7 % of days, so
+//!   Caveats: 2,000 people's diaries (some 30 MB on disk) do not fit in sled's page cache
+//!   (`store::layout::CACHE_CAPACITY_BYTES`), so reads page in from the operating system's
+//!   file cache as they would with 100,000 people, but a real disk that has to fetch them
+//!   adds time the extrapolation does not see; and these people log on 99.7 % of days, so
 //!   every streak runs back the whole month and every digest reads all 30 days (the worst
-//!   case: someone whose streak broke this week costs a week of reads).
+//!   case: someone whose streak broke this week costs a week of reads; the weeks before it
+//!   are read as keys only, `Store::logged_days`).
 //!
 //! Run everything: `cargo bench --bench digest`
 //! Only the one-pass measurements: `cargo bench --bench digest -- --skip-criterion`
@@ -457,7 +460,7 @@ fn full_path(domain: &Domain, people: usize) -> Result<(), String> {
     let slowest = through_engine.iter().max().copied().unwrap_or_default();
     println!(
         "full/sled: extrapolated to {PURE_PEOPLE} from the slower pass: {:.1} s on one core \
-         (warm page cache); peak memory (VmHWM) of the whole run {}",
+         (warm file cache); peak memory (VmHWM) of the whole run {}",
         micros(slowest) * PURE_PEOPLE as f64 / 1e6,
         peak_memory_mb()
     );

@@ -953,3 +953,62 @@ async fn a_streak_longer_than_a_week_is_counted_in_full() {
         sent[12].reply.text
     );
 }
+
+#[tokio::test]
+async fn a_streak_read_from_earlier_weeks_leaves_out_undone_meals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path()).expect("open store");
+    let (lexicon, knowledge, diary_config) = shared().clone();
+    let text = "kimchi and rice";
+    let meal = lexicon.parse(text);
+    // One meal a day for 40 days, the last the digest's day: the streak runs back through
+    // the first week's read and two reads of earlier weeks.
+    let first = NaiveDate::from_ymd_opt(2026, 4, 1).expect("date");
+    let day = first + Days::new(39);
+    let mut ids = Vec::new();
+    for n in 0..40 {
+        let date = first + Days::new(n);
+        let at = utc(2026, 4, 1, 12, 0) + TimeDelta::days(n as i64);
+        let entry = gutskin::diary::Entry::from_meal(&meal, text, at, date);
+        let logged = store.log_meal(1, n as i64 + 1, &entry).await.expect("log");
+        ids.push(logged.id());
+    }
+    let cutoff = NaiveTime::from_hms_opt(4, 0, 0).expect("04:00");
+    let compose = |diary: &digest::DigestDiary| {
+        digest::compose_from(diary, None, &knowledge, &diary_config)
+            .reply
+            .text
+    };
+
+    let diary = digest::read_diary(&store, 1, day, cutoff)
+        .await
+        .expect("read");
+    assert_eq!(diary.entries.len(), digest::FIRST_READ_DAYS as usize);
+    let mut earlier = diary.earlier_logged_days.clone();
+    earlier.sort();
+    let before_the_week: Vec<NaiveDate> = first.iter_days().take(33).collect();
+    assert_eq!(earlier, before_the_week);
+    let text_before = compose(&diary);
+    assert!(
+        text_before.contains("40 days logged in a row"),
+        "{text_before}"
+    );
+
+    // Undo the meal of the 20th day before: it is in the first earlier read, and only its
+    // marker is left, which is no meal.
+    assert!(store.delete_meal(1, ids[19]).await.expect("undo"));
+    let diary = digest::read_diary(&store, 1, day, cutoff)
+        .await
+        .expect("read");
+    assert!(!diary.earlier_logged_days.contains(&(first + Days::new(19))));
+    assert!(diary.earlier_logged_days.contains(&(first + Days::new(18))));
+    assert!(
+        !diary.earlier_logged_days.contains(&(first + Days::new(4))),
+        "the streak broke within the read before, so no earlier read follows"
+    );
+    let text_after = compose(&diary);
+    assert!(
+        text_after.contains("20 days logged in a row"),
+        "{text_after}"
+    );
+}

@@ -222,6 +222,68 @@ async fn the_same_message_twice_stores_one_entry() {
 }
 
 #[tokio::test]
+async fn repeats_are_found_whatever_order_the_ids_come_in() {
+    // The store skips its look-up for an id above every id a user has (Telegram counts a
+    // chat's messages upwards); repeats of lower ids, after a reopen too, are still found.
+    let dir = temp_dir();
+    let ids = {
+        let store = Store::open(dir.path()).expect("open");
+        let mut ids = Vec::new();
+        for (message, hour) in [(50, 9), (20, 10), (80, 11)] {
+            let entry = meal("oats", at(28, hour, 0), date(28));
+            let outcome = store.log_meal(ALICE, message, &entry).await.expect("log");
+            assert!(matches!(outcome, LogOutcome::Stored(_)), "{message}");
+            ids.push(outcome.id());
+        }
+        for (index, message) in [50, 20, 80].into_iter().enumerate() {
+            let entry = meal("oats", at(28, 12, 0), date(28));
+            assert_eq!(
+                store.log_meal(ALICE, message, &entry).await.expect("log"),
+                LogOutcome::Duplicate(ids[index])
+            );
+        }
+        // An id between those stored is new.
+        let entry = meal("pear", at(28, 13, 0), date(28));
+        assert!(matches!(
+            store.log_meal(ALICE, 30, &entry).await.expect("log"),
+            LogOutcome::Stored(_)
+        ));
+        ids
+    };
+    let store = reopen(dir.path());
+    // The first write after opening learns the highest id from the keys (80, and 90 is new).
+    let entry = meal("oats", at(28, 14, 0), date(28));
+    assert_eq!(
+        store.log_meal(ALICE, 80, &entry).await.expect("log"),
+        LogOutcome::Duplicate(ids[2])
+    );
+    assert!(matches!(
+        store.log_meal(ALICE, 90, &entry).await.expect("log"),
+        LogOutcome::Stored(_)
+    ));
+    // An undone meal's marker still counts: its message is not new.
+    assert!(store.delete_meal(ALICE, ids[0]).await.expect("undo"));
+    let reopened = {
+        drop(store);
+        reopen(dir.path())
+    };
+    assert_eq!(
+        reopened.log_meal(ALICE, 50, &entry).await.expect("log"),
+        LogOutcome::Duplicate(ids[0])
+    );
+    // Forgotten, the same ids are new messages again.
+    reopened.delete_user(ALICE).await.expect("forget");
+    assert!(matches!(
+        reopened.log_meal(ALICE, 20, &entry).await.expect("log"),
+        LogOutcome::Stored(_)
+    ));
+    assert_eq!(
+        texts(&reopened.day(ALICE, date(28)).await.expect("day")),
+        ["oats"]
+    );
+}
+
+#[tokio::test]
 async fn an_edit_replaces_its_entry() {
     let dir = temp_dir();
     let store = Store::open(dir.path()).expect("open");
@@ -878,4 +940,153 @@ async fn acknowledged_meals_survive_sigkill() {
         );
     }
     assert!(acknowledged.len() as u64 >= CRASH_KILLS);
+}
+
+#[tokio::test]
+async fn logged_days_are_the_days_with_a_meal_left() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    // The 24th and 30th lie just outside the range asked about below, the 25th and 29th
+    // are its first and last days.
+    for (message, day) in [(1, 24), (2, 25), (3, 26), (4, 26), (5, 29), (6, 30)] {
+        logged(
+            &store,
+            ALICE,
+            message,
+            meal("oats", at(day, 9, 0), date(day)),
+        )
+        .await;
+    }
+    // The 27th's only meal is undone; of the 26th's two, one is.
+    let undone = logged(&store, ALICE, 7, meal("cake", at(27, 9, 0), date(27))).await;
+    assert!(store.delete_meal(ALICE, undone).await.expect("undo"));
+    let day_26 = store.day(ALICE, date(26)).await.expect("day");
+    assert!(store.delete_meal(ALICE, day_26[0].id).await.expect("undo"));
+    // A meal logged after midnight UTC for the day before counts for its diary day.
+    logged(&store, ALICE, 8, meal("kefir", at(29, 1, 0), date(28))).await;
+    // Another user's days are not Alice's.
+    logged(&store, BOB, 1, meal("burger", at(27, 19, 0), date(27))).await;
+
+    let days = store
+        .logged_days(ALICE, date(25), date(29))
+        .await
+        .expect("logged days");
+    assert_eq!(
+        days,
+        BTreeSet::from([date(25), date(26), date(28), date(29)])
+    );
+    // The same days as a full read finds.
+    let full: BTreeSet<NaiveDate> = store
+        .days(ALICE, date(25), date(29))
+        .await
+        .expect("days")
+        .into_keys()
+        .collect();
+    assert_eq!(days, full);
+
+    let single = |day| store.logged_days(ALICE, date(day), date(day));
+    assert_eq!(single(24).await.expect("read"), BTreeSet::from([date(24)]));
+    assert_eq!(single(30).await.expect("read"), BTreeSet::from([date(30)]));
+    assert!(single(27).await.expect("read").is_empty(), "only undone");
+    assert!(store
+        .logged_days(ALICE, date(29), date(25))
+        .await
+        .expect("empty range")
+        .is_empty());
+    assert_eq!(
+        store
+            .logged_days(BOB, date(1), date(30))
+            .await
+            .expect("read"),
+        BTreeSet::from([date(27)])
+    );
+    assert!(store
+        .logged_days(42, date(1), date(30))
+        .await
+        .expect("read")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn logged_days_skip_records_that_are_no_meal() {
+    let dir = temp_dir();
+    {
+        let store = Store::open(dir.path()).expect("open");
+        for (message, day) in [(1, 25), (2, 26), (3, 27)] {
+            logged(
+                &store,
+                ALICE,
+                message,
+                meal("oats", at(day, 9, 0), date(day)),
+            )
+            .await;
+        }
+    }
+    {
+        let db = open_raw(dir.path());
+        let meals = db.open_tree(MEALS).expect("tree");
+        let keys: Vec<_> = meals.iter().keys().map(|key| key.expect("key")).collect();
+        assert_eq!(keys.len(), 3);
+        // An unknown version, an empty value, and a kind no record has.
+        meals.insert(&keys[0], &b"\x63\x00"[..]).expect("write");
+        meals.insert(&keys[1], &b""[..]).expect("write");
+        meals
+            .insert(&keys[2], &b"\x02\x07\x00\x00"[..])
+            .expect("write");
+        // A key of the wrong shape under Alice's prefix.
+        let mut odd = user_prefix(ALICE).to_vec();
+        odd.push(1);
+        meals.insert(odd, &b"\x02\x00"[..]).expect("write");
+        db.flush().expect("flush");
+    }
+    let store = reopen(dir.path());
+    assert!(store
+        .logged_days(ALICE, date(1), date(30))
+        .await
+        .expect("read")
+        .is_empty());
+    logged(&store, ALICE, 4, meal("pear", at(27, 12, 0), date(27))).await;
+    assert_eq!(
+        store
+            .logged_days(ALICE, date(1), date(30))
+            .await
+            .expect("read"),
+        BTreeSet::from([date(27)])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flush_runs_a_flush_and_keeps_everything() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    // Nothing written yet: a flush still runs, and succeeds.
+    store.flush().await.expect("flush an empty store");
+    assert_eq!(store.flush_count(), 1);
+
+    store.save_user(&settings(ALICE)).await.expect("save");
+    logged(&store, ALICE, 1, meal("oats", at(28, 8, 0), date(28))).await;
+    store.rate_skin(ALICE, rating(28, 4)).await.expect("rate");
+    let before = store.flush_count();
+    store.flush().await.expect("flush");
+    assert_eq!(
+        store.flush_count(),
+        before + 1,
+        "a flush called alone runs its own"
+    );
+
+    // Flushes called together (as the transport and the digest may at shutdown) all end.
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move { store.flush().await }));
+    }
+    for task in tasks {
+        task.await.expect("task").expect("flush");
+    }
+
+    let export = store.export_user(ALICE).await.expect("export");
+    drop(store);
+    let store = reopen(dir.path());
+    assert_eq!(store.export_user(ALICE).await.expect("export"), export);
+    assert_eq!(export.entries.len(), 1);
 }

@@ -6,7 +6,9 @@
 //! Sunday report), then earlier days four weeks at a time only while the current streak
 //! runs back past what was read, and two weeks of skin ratings (the tip's recent low days
 //! and the week-on-week trend). Reading is most of a digest's cost (see `benches/digest.rs`),
-//! so someone whose streak broke this week costs a week of reads, not a month.
+//! so someone whose streak broke this week costs a week of reads, not a month, and the
+//! earlier weeks are read as the days that have meals ([`Store::logged_days`], keys only)
+//! rather than as entries to decode.
 
 use std::collections::BTreeSet;
 
@@ -85,9 +87,10 @@ pub async fn read_diary(
     while window_start > lookback_limit && streak_reaches(&logged, day, window_start) {
         let to = days_before(window_start, 1);
         let from = days_before(to, STREAK_READ_DAYS - 1).max(lookback_limit);
-        let earlier = store.days(user, from, to).await?;
-        earlier_logged_days.extend(earlier.keys().copied());
-        logged.extend(earlier.keys().copied());
+        // Only which days have meals: the keys say that without decoding a record.
+        let earlier = store.logged_days(user, from, to).await?;
+        earlier_logged_days.extend(earlier.iter().copied());
+        logged.extend(earlier);
         window_start = from;
     }
 

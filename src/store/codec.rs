@@ -169,6 +169,20 @@ pub(crate) fn decode_meal(bytes: &[u8], day: NaiveDate) -> Result<MealValue, Cod
     Ok(value)
 }
 
+/// Whether a version-2 body holds a meal (`Some(true)`) or the marker of an undone one
+/// (`Some(false)`), from its first byte alone: the kind comes first and is below 128, so it
+/// is one varint byte. `None` for an empty body or a kind no version-2 record has. Nothing
+/// else is checked, which is the point: the question "was anything eaten that day" is asked
+/// of many days at once (a digest's streak), and a marker and a short meal cannot be told
+/// apart by their length (a marker's body takes 3 to 16 bytes, a meal's from 5).
+pub(crate) fn is_meal(body: &[u8]) -> Option<bool> {
+    match body.first().map(|&kind| u64::from(kind)) {
+        Some(KIND_MEAL) => Some(true),
+        Some(KIND_UNDONE) => Some(false),
+        _ => None,
+    }
+}
+
 /// Reads a version-1 body (see the module docs).
 pub(crate) fn decode_meal_v1(bytes: &[u8]) -> Result<MealRecordV1, CodecError> {
     let mut input = Reader { bytes };
@@ -439,6 +453,19 @@ mod tests {
             decode_meal(&bytes, day),
             Ok(MealValue::Undone { logged_at })
         );
+    }
+
+    #[test]
+    fn the_first_byte_tells_meals_from_markers() {
+        let meal = encoded(&entry());
+        assert_eq!(is_meal(&meal), Some(true));
+        let logged_at = DateTime::from_timestamp(1_795_836_000, 5).expect("instant");
+        let mut marker = Vec::new();
+        encode_undone(logged_at, logged_at.date_naive(), &mut marker);
+        assert_eq!(is_meal(&marker), Some(false));
+        assert_eq!(is_meal(&[]), None);
+        assert_eq!(is_meal(&[7, 0, 0]), None);
+        assert_eq!(is_meal(&[0x80, 0]), None, "a kind of more than one byte");
     }
 
     #[test]

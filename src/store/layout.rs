@@ -62,12 +62,34 @@ pub(crate) const LEGACY_MEAL_KEY_LEN: usize = 24;
 /// sled writes a log: every write appends, and the space of data written over is reclaimed
 /// by that thread, which moves the live pages out of mostly-dead log segments so the
 /// segments can be reused. Run every 500 ms, it falls behind a burst of writes and the file
-/// grows to about five times its live data; run every 10 ms, it keeps up (measured with
+/// grows to about five times its live data; run every 10 ms, it kept up (measured with
 /// `benches/store.rs`: about 630 against 200 bytes on disk a meal after 100,000 meals, and
-/// 390 at 20 ms). The cost is a wake-up and an `fsync` of an unchanged file every 10 ms
-/// when idle, about 1 % of a core; it also makes no write wait longer, since every write
-/// the store acknowledges is flushed by the store itself.
-pub const BACKGROUND_FLUSH_MS: u64 = 10;
+/// 390 at 20 ms) until new messages stopped looking among the days around them before
+/// their write (see `Stripe` in the store): the same burst, written faster and without
+/// those reads, left 320 to 400 bytes a meal at 10 ms, and 205 to 225 at 5 ms. The cost is
+/// a wake-up and an `fsync` of an unchanged file every 5 ms when idle, measured at 0.6 % of
+/// a core (0.3 % at 10 ms); it makes no write wait longer, since every write the store
+/// acknowledges is flushed by the store itself.
+pub const BACKGROUND_FLUSH_MS: u64 = 5;
+
+/// The bytes of sled's page cache (sled's default is 1 GiB).
+///
+/// sled keeps every page it reads or writes in this cache up to the limit, so with the
+/// default a bot that has been busy holds its whole database in memory: with 10,000 users,
+/// 20,000 meal updates after start-up left the release binary at 73-75 MB resident against
+/// a budget of 50 MB (`examples/telegram_load.rs`, `idle --traffic 20000`); at 4 MiB it was
+/// 55 MB, at 8 MiB 63 MB. (Most of what remains above the budget is memory glibc's malloc
+/// keeps after the burst, not memory in use: with its trim thresholds fixed through the
+/// environment the same run ends at 42 MB.) sled counts a page at its size on disk, less than
+/// it takes in memory, hence a limit well below what the budget leaves.
+///
+/// A small cache costs a page-in whenever a database larger than it is read: the digest's
+/// reads of 2,000 people's months went from 65 to 97 µs a digest (`benches/digest.rs`, the
+/// same at 4 and 8 MiB), and the look-up before a write halved the single-writer rate of
+/// `benches/store.rs`, which is why a new message skips it (see `Stripe` in the store). A
+/// page that fell out is read back from the operating system's file cache, not the disk,
+/// and with 100,000 people no cache the budget allows would hold their months anyway.
+pub const CACHE_CAPACITY_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The sled configuration of the database at `path`: what the store opens, and what a
 /// tool or a test that reads the database directly should open too.
@@ -81,6 +103,7 @@ pub fn sled_config(path: &Path) -> sled::Config {
     sled::Config::new()
         .path(path)
         .flush_every_ms(Some(BACKGROUND_FLUSH_MS))
+        .cache_capacity(CACHE_CAPACITY_BYTES)
 }
 
 /// The key prefix that all of a user's keys share, in every tree.

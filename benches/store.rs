@@ -9,28 +9,39 @@
 //!   Target: at least 80 % of the raw rate.
 //! - `store/log_meal_32_users`: 32 users logging concurrently through one `Store` (tokio
 //!   tasks on two worker threads), so flushes are shared. Target: at least 5,000 meals/s.
+//! - `engine/meal_single`: the conversation engine handling a meal text as the bot does
+//!   (`Engine::handle`: read the person's settings, parse the text, log the entry durably,
+//!   read the week so far, score it and render the reply), one writer, on an engine built as
+//!   `gutskin run` builds it (built-in lexicon, knowledge base and diary settings). The meals
+//!   go round [`ENGINE_USERS`] people who set their zone first, each eating four times a day.
+//!   Target: at least 80 % of the raw rate (the summary prints the ratio).
+//! - `engine/meal_32_users`: the same from 32 people at once, one task each. Target: at
+//!   least 5,000 meals/s.
 //! - `disk/bytes_per_meal` (a measurement, not a timing): 100,000 realistic meals logged
 //!   through a fresh `Store`, then the directory's size divided by 100,000. Target: at most
 //!   400 bytes.
 //!
 //! Every timing is in meals (elements) per second. After the groups a summary prints each
-//! rate again (the mean of the measured samples) with the single-writer ratio to raw sled.
+//! rate again (the mean of the measured samples) with the single writers' ratios to raw sled.
 //! fsync dominates every timing, so rates move with the disk and with whatever else the
-//! machine is doing; compare the ratio, which is taken from one run.
+//! machine is doing; compare the ratios, which are taken from one run.
 //!
-//! Run everything (about a minute): `cargo bench --bench store`
+//! Run everything (about a minute and a half): `cargo bench --bench store`
 //! Only the size on disk: `cargo bench --bench store -- bytes_per_meal`
-//! Only the timings: `cargo bench --bench store -- 'raw|store'`
+//! Only the store's timings: `cargo bench --bench store -- 'raw|store'`
+//! Only the engine's timings (with raw sled, for the ratio): `cargo bench --bench store -- 'raw|engine'`
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Days, Duration as TimeDelta, NaiveDate, TimeZone, Utc};
 use criterion::{Criterion, SamplingMode, Throughput};
-use gutskin::diary::Entry;
+use gutskin::chat::{Engine, Incoming, Input, Outcome};
+use gutskin::diary::{DiaryConfig, Entry};
 use gutskin::food::Lexicon;
+use gutskin::knowledge::KnowledgeBase;
 use gutskin::store::Store;
 
 /// The benchmark groups, in the order they run.
@@ -38,6 +49,8 @@ const GROUPS: &[fn(&mut Criterion, &Workload)] = &[
     raw_insert_flush,
     store_single_writer,
     store_concurrent_users,
+    engine_single_writer,
+    engine_concurrent_users,
 ];
 
 /// Samples per timing. Each sample is many durable writes, so few are enough; the machine
@@ -343,20 +356,29 @@ fn print_rates() {
             println!("  {id:<28} {rate:>10.0}");
         }
     }
-    if let (Some(raw), Some(single)) = (rate(RAW_ID), rate(SINGLE_ID)) {
-        println!(
-            "  single writer / raw sled: {:.0} % (target >= 80 %)",
-            100.0 * single / raw
-        );
-    }
-    if let Some(concurrent) = rate(CONCURRENT_ID) {
-        println!("  {CONCURRENT_USERS} users: {concurrent:.0} meals/s (target >= 5,000)");
+    for (what, single_id, concurrent_id) in [
+        ("store", SINGLE_ID, CONCURRENT_ID),
+        ("engine", ENGINE_SINGLE_ID, ENGINE_CONCURRENT_ID),
+    ] {
+        if let (Some(raw), Some(single)) = (rate(RAW_ID), rate(single_id)) {
+            println!(
+                "  {what} single writer / raw sled: {:.0} % (target >= 80 %)",
+                100.0 * single / raw
+            );
+        }
+        if let Some(concurrent) = rate(concurrent_id) {
+            println!(
+                "  {what}, {CONCURRENT_USERS} users: {concurrent:.0} meals/s (target >= 5,000)"
+            );
+        }
     }
 }
 
 const RAW_ID: &str = "raw/insert_flush";
 const SINGLE_ID: &str = "store/log_meal_single";
 const CONCURRENT_ID: &str = "store/log_meal_32_users";
+const ENGINE_SINGLE_ID: &str = "engine/meal_single";
+const ENGINE_CONCURRENT_ID: &str = "engine/meal_32_users";
 
 fn runtime(workers: usize) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -485,6 +507,171 @@ fn store_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
                 start.elapsed()
             });
             record_run(CONCURRENT_ID, iterations, took);
+            took
+        });
+    });
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// The conversation engine: a meal message in, its reply out, the entry durable in between.
+
+/// People the single engine writer's meals go round: as many as the workload has, so that
+/// a meal's user, week and settings are rarely the last ones read, as in a real bot.
+const ENGINE_USERS: i64 = 1_000;
+/// Each person eats this often (four meals a day), so a week holds a realistic diary.
+const HOURS_BETWEEN_MEALS: i64 = 6;
+/// The zone everyone sets before logging (a person needs one; the engine asks first).
+const ENGINE_ZONE: &str = "Europe/Berlin";
+
+/// An engine as `gutskin run` opens it, on a fresh database in `dir`.
+fn engine_on(dir: &Path) -> Engine {
+    Engine::new(
+        Arc::new(Lexicon::builtin().expect("the built-in lexicon")),
+        Arc::new(KnowledgeBase::builtin().expect("the built-in knowledge base")),
+        Arc::new(DiaryConfig::builtin().expect("the built-in diary settings")),
+        Store::open(dir).expect("open the store"),
+    )
+}
+
+/// When the meals start: people set their zone just before.
+fn engine_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 6, 0, 0)
+        .single()
+        .expect("an instant")
+}
+
+/// Sets `users`' time zone through the engine (`/tz`), as a new person does first.
+async fn set_zones(engine: &Engine, users: impl Iterator<Item = i64>) {
+    let at = engine_start() - TimeDelta::hours(1);
+    for user in users {
+        let text = format!("/tz {ENGINE_ZONE}");
+        engine
+            .handle(Incoming {
+                user,
+                at,
+                input: Input::Text {
+                    message_id: 1,
+                    text,
+                },
+            })
+            .await;
+        let settings = engine.store().user(user).await.expect("read the settings");
+        assert!(
+            settings.is_some_and(|settings| settings.zone == ENGINE_ZONE),
+            "user {user} has no zone after /tz"
+        );
+    }
+}
+
+/// The `n`th meal (counting from 0) of a group of `users` people who take turns: whose it
+/// is, and when it is sent, every person eating every [`HOURS_BETWEEN_MEALS`].
+fn turn(first_user: i64, users: i64, n: u64) -> (i64, DateTime<Utc>) {
+    let user = first_user + (n % users as u64) as i64;
+    let step_ms = HOURS_BETWEEN_MEALS * 3_600_000 / users;
+    (
+        user,
+        engine_start() + TimeDelta::milliseconds(step_ms * n as i64),
+    )
+}
+
+/// Sends meal `text` as message `message_id` and checks it was logged.
+async fn send_meal(engine: &Engine, user: i64, at: DateTime<Utc>, message_id: i64, text: &str) {
+    let outcome: Outcome = engine
+        .handle(Incoming {
+            user,
+            at,
+            input: Input::Text {
+                message_id,
+                text: text.to_string(),
+            },
+        })
+        .await;
+    let reply = outcome
+        .replies
+        .first()
+        .map_or("", |reply| reply.text.as_str());
+    assert!(
+        reply.starts_with("<b>Logged:</b>"),
+        "{text:?} was not logged: {reply}"
+    );
+}
+
+fn engine_single_writer(criterion: &mut Criterion, workload: &Workload) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let engine = engine_on(dir.path());
+    let runtime = runtime(2);
+    runtime.block_on(set_zones(&engine, 1..=ENGINE_USERS));
+    let mut next: u64 = 0;
+    let mut group = criterion.benchmark_group("engine");
+    group.throughput(Throughput::Elements(1));
+    group.sampling_mode(SamplingMode::Flat);
+    group.bench_function("meal_single", |bencher| {
+        bencher.iter_custom(|iterations| {
+            let took = runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iterations {
+                    let (user, at) = turn(1, ENGINE_USERS, next);
+                    let text = &workload.meals[next as usize % workload.meals.len()]
+                        .entry
+                        .text;
+                    // Message ids after the one `/tz` took, new each time.
+                    send_meal(&engine, user, at, 2 + next as i64, text).await;
+                    next += 1;
+                }
+                start.elapsed()
+            });
+            record_run(ENGINE_SINGLE_ID, iterations, took);
+            took
+        });
+    });
+    group.finish();
+}
+
+fn engine_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let engine = engine_on(dir.path());
+    let runtime = runtime(2);
+    runtime.block_on(set_zones(&engine, 1..=CONCURRENT_USERS as i64));
+    let texts: Arc<Vec<String>> = Arc::new(
+        workload
+            .entries()
+            .take(1_000)
+            .map(|entry| entry.text.clone())
+            .collect(),
+    );
+    // Meals each person has sent in the runs so far, so that time and message ids go on.
+    let mut sent: u64 = 0;
+    let mut group = criterion.benchmark_group("engine");
+    group.throughput(Throughput::Elements(1));
+    group.sampling_mode(SamplingMode::Flat);
+    group.bench_function("meal_32_users", |bencher| {
+        bencher.iter_custom(|iterations| {
+            let first = sent;
+            let most = iterations.div_ceil(CONCURRENT_USERS as u64);
+            sent += most;
+            let took = runtime.block_on(async {
+                let start = Instant::now();
+                let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
+                for task in 0..CONCURRENT_USERS {
+                    let share = iterations / CONCURRENT_USERS as u64
+                        + u64::from((task as u64) < iterations % CONCURRENT_USERS as u64);
+                    let (engine, texts) = (engine.clone(), texts.clone());
+                    let user = 1 + task as i64;
+                    tasks.push(tokio::spawn(async move {
+                        for n in first..first + share {
+                            let (_, at) = turn(user, 1, n);
+                            let text = &texts[(task + n as usize * 7) % texts.len()];
+                            send_meal(&engine, user, at, 2 + n as i64, text).await;
+                        }
+                    }));
+                }
+                for task in tasks {
+                    task.await.expect("a writer task");
+                }
+                start.elapsed()
+            });
+            record_run(ENGINE_CONCURRENT_ID, iterations, took);
             took
         });
     });

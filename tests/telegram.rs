@@ -722,3 +722,86 @@ impl Drop for KillOnDrop {
         }
     }
 }
+
+/// The daily digest runs beside the bot: someone whose digest time passed a minute ago (the
+/// bot was down) gets it at start, through Telegram, once; a restart does not send it again,
+/// and someone who turned the digest off gets none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_due_at_start_arrives_once_across_a_restart() {
+    use chrono::{TimeDelta, Timelike};
+    use gutskin::store::UserSettings;
+
+    let now = Utc::now();
+    // A zone where it is around noon now, so the digest time a minute ago is well inside
+    // the person's diary day whatever time the test runs (Etc/GMT-N is UTC+N).
+    let offset = 12 - i64::from(now.hour());
+    let zone_name = if offset >= 0 {
+        format!("Etc/GMT-{offset}")
+    } else {
+        format!("Etc/GMT+{}", -offset)
+    };
+    let zone: chrono_tz::Tz = zone_name.parse().expect("an IANA zone");
+    let local_now = now.with_timezone(&zone);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = Store::open(dir.path().join("db")).expect("a fresh database");
+    let mut ann = UserSettings::new(ANN, zone, now - TimeDelta::days(3));
+    ann.digest_at = Some(
+        (local_now - TimeDelta::minutes(1))
+            .time()
+            .with_second(0)
+            .expect("0 s"),
+    );
+    store.save_user(&ann).await.expect("saved");
+    let mut ben = UserSettings::new(BEN, zone, now - TimeDelta::days(3));
+    ben.digest_at = None;
+    store.save_user(&ben).await.expect("saved");
+
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot();
+    let mut first = RunningBot::start_on(fake, bot, quick_settings(), Mode::Polling, dir, store);
+    let digest = first.nth_sent(ANN, 0).await;
+    assert!(digest.is("sendMessage"), "{digest:?}");
+    assert!(parse_html(digest.text()).is_ok(), "{}", digest.text());
+    assert!(
+        digest
+            .button_data()
+            .iter()
+            .any(|data| data.starts_with("skin:")),
+        "the digest asks for today's rating: {:?}",
+        digest.button_data()
+    );
+    first.stop().await;
+    let recorded = first
+        .store
+        .user(ANN)
+        .await
+        .expect("readable")
+        .expect("known")
+        .last_digest_day;
+    assert_eq!(recorded, Some(local_now.date_naive()), "recorded as sent");
+
+    // Started again on the same database: nothing more to send today.
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot();
+    let keep_alive = tempfile::tempdir().expect("a temporary directory");
+    let mut second = RunningBot::start_on(
+        fake,
+        bot,
+        quick_settings(),
+        Mode::Polling,
+        keep_alive,
+        first.store.clone(),
+    );
+    // A reply to Ben proves the second bot is up and its digest task has had its start.
+    let help = second.say(BEN, 1, "/help").await;
+    assert!(help.ok());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(second.fake.sent_to(ANN).is_empty(), "no second digest");
+    assert_eq!(second.fake.sent_to(BEN).len(), 1, "only the help reply");
+    assert_eq!(
+        first.fake.sent_to(BEN).len(),
+        0,
+        "a digest that is off stays off"
+    );
+    second.stop().await;
+}

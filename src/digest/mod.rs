@@ -38,6 +38,8 @@ mod sender;
 mod wording;
 
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -117,13 +119,16 @@ impl DigestConfig {
 #[derive(Debug)]
 pub struct DigestTask {
     stop: oneshot::Sender<()>,
+    stopping: Arc<AtomicBool>,
     task: JoinHandle<()>,
 }
 
 impl DigestTask {
-    /// Stops the task once the round under way is done (its digests sent and recorded) and
-    /// waits for it.
+    /// Stops the task and waits for it: the digests under way (at most
+    /// [`DigestConfig::max_in_flight`]) are sent and recorded; the rest of the round is not
+    /// started and stays due, for the next start to catch up.
     pub async fn stop(self) -> Result<(), DigestError> {
+        self.stopping.store(true, Ordering::Release);
         // An error means the task has already ended; awaiting it reports how.
         let _ = self.stop.send(());
         Ok(self.task.await?)
@@ -157,7 +162,12 @@ pub fn spawn<S: Sender, C: Clock>(
     config: DigestConfig,
 ) -> Result<DigestTask, DigestError> {
     let scheduler = Scheduler::new(engine, sender, config, clock.now())?;
+    let stopping = scheduler.stopping();
     let (stop, stop_rx) = oneshot::channel();
     let task = tokio::spawn(scheduler.run(clock, changes, stop_rx));
-    Ok(DigestTask { stop, task })
+    Ok(DigestTask {
+        stop,
+        stopping,
+        task,
+    })
 }

@@ -21,6 +21,7 @@
 //! A digest the sender reports blocked marks them inactive.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -75,6 +76,10 @@ pub struct Scheduler<S: Sender> {
     /// before our record) could put back an older day; this keeps that from causing a
     /// second digest while the process lives.
     sent: HashMap<i64, NaiveDate>,
+    /// Set when the task is asked to stop: the round under way starts no new digest. Those
+    /// not started stay unrecorded, so a restart finds them (the catch-up rule) instead of
+    /// a shutdown waiting out a round that, paced, can take minutes.
+    stopping: Arc<AtomicBool>,
 }
 
 /// What became of one digest.
@@ -107,6 +112,7 @@ impl<S: Sender> Scheduler<S> {
             config,
             index: DueIndex::default(),
             sent: HashMap::new(),
+            stopping: Arc::new(AtomicBool::new(false)),
         };
         for settings in scheduler.engine.store().users() {
             let settings = settings?;
@@ -130,6 +136,12 @@ impl<S: Sender> Scheduler<S> {
 
     pub fn is_empty(&self) -> bool {
         self.index.len() == 0
+    }
+
+    /// The flag that, once set, makes the round under way start no new digest (see
+    /// [`super::DigestTask::stop`]).
+    pub(super) fn stopping(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stopping)
     }
 
     /// When someone is next due (or due for a retry).
@@ -184,7 +196,15 @@ impl<S: Sender> Scheduler<S> {
     pub async fn run_due(&mut self, now: DateTime<Utc>) -> RoundReport {
         let mut report = RoundReport::default();
         let mut sends: JoinSet<(i64, Occurrence, Delivered)> = JoinSet::new();
-        for (user, scheduled) in self.index.pop_due(now) {
+        let mut due_now = self.index.pop_due(now).into_iter();
+        while let Some((user, scheduled)) = due_now.next() {
+            if self.stopping.load(Ordering::Acquire) {
+                self.index.restore(user, scheduled);
+                for (user, scheduled) in due_now.by_ref() {
+                    self.index.restore(user, scheduled);
+                }
+                break;
+            }
             let settings = match self.engine.store().user(user).await {
                 Ok(Some(settings)) => settings,
                 Ok(None) => continue,
@@ -267,6 +287,10 @@ impl<S: Sender> Scheduler<S> {
                     inactive = report.inactive,
                     "digest round"
                 );
+            }
+            // Stopping: what the round left stays due, for the next start.
+            if self.stopping.load(Ordering::Acquire) {
+                return;
             }
             let now = clock.now();
             let wake = self.index.next_wake().unwrap_or(now + IDLE_WAKE);

@@ -21,6 +21,10 @@ pub enum Command {
     Today,
     #[command(description = "the last seven days and this week's plants")]
     Week,
+    #[command(description = "your last 30 days as a picture")]
+    Chart,
+    #[command(description = "which foods go with better or worse skin")]
+    Insights,
     #[command(description = "rate your skin 1-5")]
     Skin,
     #[command(description = "remove the last meal")]
@@ -69,7 +73,7 @@ mod tests {
     #[test]
     fn the_menu_names_every_command_in_the_bot_apis_form() {
         let menu = Command::menu();
-        assert_eq!(menu.len(), 16);
+        assert_eq!(menu.len(), 18);
         for command in &menu {
             assert!(
                 (1..=32).contains(&command.command.len())

@@ -7,8 +7,10 @@
 //! nothing of meals or scores, and the engine knows nothing of Telegram.
 //!
 //! [`run`] serves until its `shutdown` future resolves, by long polling or behind a webhook
-//! ([`Mode`]). On shutdown it stops taking updates, lets the ones in flight finish (each
-//! write is durable before its reply is sent, see `store`), and returns. It owns the
+//! ([`Mode`]), and runs the daily digest beside it (`digest`, sent through
+//! [`TelegramDigests`]) unless the settings turn it off. On shutdown it stops taking updates,
+//! lets the ones in flight finish (each write is durable before its reply is sent, see
+//! `store`), stops the digest after the ones under way, flushes the database and returns. It owns the
 //! [`Engine`] it is given and drops it on the way out; when no other clone of its `Store`
 //! is left, sled flushes and closes the database.
 //!
@@ -18,6 +20,7 @@
 
 mod commands;
 mod delivery;
+mod digests;
 mod handlers;
 mod settings;
 mod split;
@@ -37,11 +40,13 @@ use url::Url;
 
 pub use commands::Command;
 pub use delivery::{describe, ButtonMessage, Delivery, DeliveryError, Failure, PressedButton};
+pub use digests::TelegramDigests;
 pub use settings::{RetryPolicy, SettingsError, TelegramSettings, ENV_PREFIX};
 pub use split::{split_html, telegram_len, CAPTION_LIMIT, MESSAGE_LIMIT};
 pub use transport::{FileKind, Transport};
 
 use crate::chat::Engine;
+use crate::digest::{self, DigestConfig, DigestError, DigestTask, SystemClock};
 use handlers::Gateway;
 
 /// How many workers handle updates. Each chat always goes to the same worker, so one person's
@@ -99,6 +104,8 @@ pub enum TelegramError {
     SecretToken,
     #[error("the webhook server failed: {0}")]
     Server(#[from] std::io::Error),
+    #[error("the daily digest failed: {0}")]
+    Digest(#[from] DigestError),
 }
 
 /// The bot for `token`: teloxide's HTTP client settings (and `TELOXIDE_PROXY`, as teloxide
@@ -179,7 +186,8 @@ where
     {
         tracing::warn!(%error, "could not set the command menu; the bot runs without it");
     }
-    let gateway = Arc::new(Gateway::new(engine, delivery));
+    let (engine, digests) = start_digests(engine, settings, &delivery)?;
+    let gateway = Arc::new(Gateway::new(engine.clone(), delivery));
     let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
         .dependencies(dptree::deps![gateway])
         // Other updates (polls, inline queries, ...) are not for this bot. teloxide's default
@@ -206,9 +214,46 @@ where
         Mode::Webhook(webhook) => serve_webhook(bot, &mut dispatcher, webhook).await?,
     };
     stopper.abort();
+    // Whatever ended the dispatcher, the digest stops and what was written is made durable.
+    let digests_stopped = match digests {
+        Some(digests) => digests.stop().await,
+        None => Ok(()),
+    };
+    let flushed = engine.store().flush().await;
     dispatched.map_err(|error| TelegramError::Startup(describe(&error)))?;
     tracing::info!("stopped taking updates; the ones in flight are done");
+    digests_stopped?;
+    if let Err(error) = flushed {
+        tracing::error!(%error, "could not flush the database on the way out");
+    }
     Ok(())
+}
+
+/// Starts the daily digest, if the settings want it, on `engine`'s store; returns the engine
+/// that tells the digest about settings changes (use it for everything else).
+fn start_digests(
+    engine: Engine,
+    settings: &TelegramSettings,
+    delivery: &Delivery,
+) -> Result<(Engine, Option<DigestTask>), TelegramError> {
+    let Some(rate) = settings.digests else {
+        tracing::info!("daily digests are off");
+        return Ok((engine, None));
+    };
+    let (changes, changed) = tokio::sync::mpsc::unbounded_channel();
+    let engine = engine.with_settings_listener(changes);
+    let config = DigestConfig {
+        messages_per_second: Some(rate),
+        ..DigestConfig::default()
+    };
+    let task = digest::spawn(
+        engine.clone(),
+        changed,
+        TelegramDigests::new(delivery.clone()),
+        SystemClock,
+        config,
+    )?;
+    Ok((engine, Some(task)))
 }
 
 async fn serve_webhook<R>(

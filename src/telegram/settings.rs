@@ -5,6 +5,7 @@
 //! can lift them, and an operator whose bot Telegram has granted more can raise them. Every
 //! value is checked at start-up, so a typo fails the start rather than the first send.
 
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,6 +51,8 @@ pub struct TelegramSettings {
     pub retry: RetryPolicy,
     /// How long one `getUpdates` call waits for news.
     pub polling_timeout: Duration,
+    /// The rate daily digests go out at, or `None` when the bot sends no digests.
+    pub digests: Option<NonZeroU32>,
 }
 
 /// How a failed Bot API call is tried again.
@@ -86,6 +89,19 @@ struct SettingsFile {
     first_retry_delay_ms: u64,
     longest_retry_wait_secs: u64,
     polling_timeout_secs: u64,
+    // Later keys have defaults, so that a copy of an older file still loads.
+    #[serde(default = "default_digests")]
+    digests: bool,
+    #[serde(default = "default_digests_per_second")]
+    digests_per_second: u32,
+}
+
+fn default_digests() -> bool {
+    true
+}
+
+fn default_digests_per_second() -> u32 {
+    28
 }
 
 impl TelegramSettings {
@@ -125,6 +141,8 @@ impl TelegramSettings {
         env.number("first_retry_delay_ms", &mut file.first_retry_delay_ms)?;
         env.number("longest_retry_wait_secs", &mut file.longest_retry_wait_secs)?;
         env.number("polling_timeout_secs", &mut file.polling_timeout_secs)?;
+        env.flag("digests", &mut file.digests)?;
+        env.number("digests_per_second", &mut file.digests_per_second)?;
         file.check()
     }
 }
@@ -175,6 +193,12 @@ impl SettingsFile {
             0..=50,
             "0 to 50",
         )?;
+        in_range(
+            "digests_per_second",
+            self.digests_per_second.into(),
+            1..=10_000,
+            "1 to 10000",
+        )?;
         Ok(TelegramSettings {
             throttle: self.throttle.then_some(Limits {
                 messages_per_sec_overall: self.messages_per_second,
@@ -190,6 +214,7 @@ impl SettingsFile {
                 longest_wait: Duration::from_secs(self.longest_retry_wait_secs),
             },
             polling_timeout: Duration::from_secs(self.polling_timeout_secs),
+            digests: NonZeroU32::new(self.digests_per_second).filter(|_| self.digests),
         })
     }
 }
@@ -267,6 +292,22 @@ mod tests {
         assert_eq!(limits.messages_per_min_chat, 20);
         assert_eq!(settings.retry.attempts, 4);
         assert_eq!(settings.polling_timeout, Duration::from_secs(10));
+        assert_eq!(settings.digests, NonZeroU32::new(28));
+    }
+
+    #[test]
+    fn digests_can_be_turned_off_and_an_older_file_still_loads() {
+        let off = |name: &str| (name == "GUTSKIN_DIGESTS").then(|| "false".to_string());
+        let settings = TelegramSettings::from_toml(BUILTIN, off).expect("valid");
+        assert_eq!(settings.digests, None);
+
+        let older: String = BUILTIN
+            .lines()
+            .filter(|line| !line.starts_with("digests"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let settings = TelegramSettings::from_toml(&older, no_environment).expect("valid");
+        assert_eq!(settings.digests, NonZeroU32::new(28));
     }
 
     #[test]

@@ -89,6 +89,18 @@ impl RunningBot {
     ) -> RunningBot {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = Store::open(dir.path().join("db")).expect("a fresh database");
+        RunningBot::start_on(fake, bot, settings, mode, dir, store)
+    }
+
+    /// Starts the bot on `store` (in `dir`), which the test may have filled beforehand.
+    pub fn start_on(
+        fake: FakeTelegram,
+        bot: teloxide::Bot,
+        settings: TelegramSettings,
+        mode: Mode,
+        dir: tempfile::TempDir,
+        store: Store,
+    ) -> RunningBot {
         let (lexicon, knowledge, diary) = domain().clone();
         let engine = Engine::new(lexicon, knowledge, diary, store.clone());
         let (stop, stopped) = oneshot::channel::<()>();

@@ -871,7 +871,7 @@ impl Engine {
             text: format!(
                 "Your last 30 days: the bars are your daily score, the line your skin rating \
                  ({logged} day{} logged, {rated} rated).",
-                plural(logged),
+                render::plural(logged),
             ),
             buttons: Vec::new(),
             attachment: Some(Attachment::Photo {
@@ -940,9 +940,9 @@ impl Engine {
         let caption = format!(
             "Everything I keep about you: {} meal{}, {} skin rating{}. Time zone {}, evening digest {}.",
             export.entries.len(),
-            plural(export.entries.len()),
+            render::plural(export.entries.len()),
             export.ratings.len(),
-            plural(export.ratings.len()),
+            render::plural(export.ratings.len()),
             escape(person.tz().name()),
             person
                 .settings
@@ -1197,14 +1197,6 @@ fn render_plain_foods(entry: &Entry) -> String {
 /// A topic's question as a short button label.
 fn topic_label(question: &str) -> String {
     shorten(question.trim_end_matches('?'), 36)
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn week_plants(

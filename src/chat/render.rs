@@ -660,7 +660,8 @@ pub(crate) fn experiment_stopped(status: &ExperimentStatus) -> String {
     )
 }
 
-fn plural(count: usize) -> &'static str {
+/// "s" after a count other than one ("1 day", "2 days").
+pub(crate) fn plural(count: usize) -> &'static str {
     if count == 1 {
         ""
     } else {

@@ -105,7 +105,7 @@ pub(crate) fn week(summary: &WeekSummary, previous_ratings: &[u8]) -> String {
             text,
             "\nAverage score <b>{average:.0}/100</b> over {} logged day{}",
             scores.len(),
-            plural(scores.len())
+            render::plural(scores.len())
         );
     }
 
@@ -177,14 +177,6 @@ pub(crate) fn skin_trend(days: &[Option<u8>], previous: &[u8]) -> String {
 
 fn mean(ratings: &[u8]) -> f32 {
     ratings.iter().map(|&r| f32::from(r)).sum::<f32>() / ratings.len().max(1) as f32
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 //! ([`Mode`]), and runs the daily digest beside it (`digest`, sent through
 //! [`TelegramDigests`]) unless the settings turn it off. On shutdown it stops taking updates,
 //! lets the ones in flight finish (each write is durable before its reply is sent, see
-//! `store`), stops the digest after the ones under way, flushes the database and returns. It owns the
-//! [`Engine`] it is given and drops it on the way out; when no other clone of its `Store`
-//! is left, sled flushes and closes the database.
+//! `store`), stops the digest after the ones under way, flushes the database and returns.
+//! It owns the [`Engine`] it is given and drops it on the way out; when no other clone of
+//! its `Store` is left, sled closes the database.
 //!
 //! The bot token lives only inside teloxide's `Bot`, which is never logged; teloxide keeps
 //! it out of its own error messages, and ours describe failures by kind (see
@@ -207,11 +207,11 @@ where
             let on_error = Arc::new(|error: RequestError| async move {
                 tracing::warn!(reason = %describe(&error), "getUpdates failed; trying again");
             });
-            dispatcher
+            Ok(dispatcher
                 .try_dispatch_with_listener(listener, on_error)
-                .await
+                .await)
         }
-        Mode::Webhook(webhook) => serve_webhook(bot, &mut dispatcher, webhook).await?,
+        Mode::Webhook(webhook) => serve_webhook(bot, &mut dispatcher, webhook).await,
     };
     stopper.abort();
     // Whatever ended the dispatcher, the digest stops and what was written is made durable.
@@ -220,7 +220,7 @@ where
         None => Ok(()),
     };
     let flushed = engine.store().flush().await;
-    dispatched.map_err(|error| TelegramError::Startup(describe(&error)))?;
+    dispatched?.map_err(|error| TelegramError::Startup(describe(&error)))?;
     tracing::info!("stopped taking updates; the ones in flight are done");
     digests_stopped?;
     if let Err(error) = flushed {

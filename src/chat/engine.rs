@@ -33,11 +33,11 @@ use crate::chat::{export, render};
 use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
 use crate::diary::{
     find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock, DayObservation,
-    DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, ZoneError,
+    DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, ZoneError, EXPERIMENT_DAYS,
 };
 use crate::food::{Category, CategorySet, Lexicon, Meal};
 use crate::knowledge::{KnowledgeBase, Tip};
-use crate::store::{LogOutcome, Store, StoreError, StoredMeal, UserSettings};
+use crate::store::{Experiment, LogOutcome, Store, StoreError, StoredMeal, UserSettings};
 
 /// The longest message read as a meal or question; longer ones are politely refused (a
 /// Telegram message holds 4096, and nobody's lunch needs more than this).
@@ -539,16 +539,10 @@ impl Engine {
             "settings" => {
                 let person = self.person(user, at).await?;
                 let experiment = match person.settings.experiment {
-                    Some(running) => {
-                        let today = person.clock.local_day(at);
-                        let days = self.observed_days(user, today).await?;
-                        Some(ExperimentStatus::new(
-                            running.category,
-                            running.started,
-                            today,
-                            &days,
-                        ))
-                    }
+                    Some(running) => Some(
+                        self.experiment_status(user, running, person.clock.local_day(at))
+                            .await?,
+                    ),
                     None => None,
                 };
                 Reply::text(render::settings(
@@ -804,11 +798,11 @@ impl Engine {
             return Ok(Outcome::notice(EXPIRED));
         }
         let today = person.clock.local_day(at);
-        let days = self.observed_days(user, today).await?;
         if let Some(running) = person.settings.experiment {
-            let status = ExperimentStatus::new(running.category, running.started, today, &days);
+            let status = self.experiment_status(user, running, today).await?;
             return Ok(Outcome::notice(render::experiment_already_running(&status)));
         }
+        let days = self.observed_days(user, today).await?;
         // The button may be old or forged: only the finding /insights would offer today.
         let offered = find_patterns(&days)
             .strongest_harmful()
@@ -816,7 +810,10 @@ impl Engine {
         if offered != Some(category) {
             return Ok(Outcome::notice(EXPIRED));
         }
-        person.settings.start_experiment(category, today);
+        person.settings.experiment = Some(Experiment {
+            category,
+            started: today,
+        });
         self.save(&mut person, at).await?;
         let status = ExperimentStatus::new(category, today, today, &days);
         Ok(Outcome {
@@ -832,9 +829,9 @@ impl Engine {
         let Some(running) = person.settings.experiment else {
             return Ok(Outcome::notice(EXPIRED));
         };
-        let today = person.clock.local_day(at);
-        let days = self.observed_days(user, today).await?;
-        let status = ExperimentStatus::new(running.category, running.started, today, &days);
+        let status = self
+            .experiment_status(user, running, person.clock.local_day(at))
+            .await?;
         person.settings.experiment = None;
         self.save(&mut person, at).await?;
         Ok(Outcome {
@@ -849,6 +846,37 @@ impl Engine {
         let first = today
             .checked_sub_days(Days::new(INSIGHT_DAYS))
             .unwrap_or(today);
+        self.observed_between(user, first, today).await
+    }
+
+    /// Where `running` stands on `today`, read from its own weeks (the two before it and
+    /// those since), not the year `/insights` reads.
+    async fn experiment_status(
+        &self,
+        user: i64,
+        running: Experiment,
+        today: NaiveDate,
+    ) -> Result<ExperimentStatus> {
+        let first = running
+            .started
+            .checked_sub_days(Days::new(EXPERIMENT_DAYS))
+            .unwrap_or(running.started);
+        let days = self.observed_between(user, first, today).await?;
+        Ok(ExperimentStatus::new(
+            running.category,
+            running.started,
+            today,
+            &days,
+        ))
+    }
+
+    /// What the diary knows of each day from `first` to `today`.
+    async fn observed_between(
+        &self,
+        user: i64,
+        first: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<DayObservation>> {
         let entries: Vec<Entry> = self
             .entries_between(user, first, today)
             .await?

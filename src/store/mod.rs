@@ -61,7 +61,7 @@ use rustc_hash::FxHashMap;
 
 pub use error::StoreError;
 pub use id::{EntryId, EntryIdError, ENTRY_ID_CHARS};
-pub use record::UserSettings;
+pub use record::{Experiment, UserSettings};
 
 use crate::diary::{Entry, SkinRating};
 use codec::MealValue;

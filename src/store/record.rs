@@ -122,12 +122,6 @@ impl UserSettings {
     pub fn clock(&self) -> Option<DayClock> {
         DayClock::with_cutoff(self.tz()?, self.day_cutoff).ok()
     }
-
-    /// Records a two-week experiment without `category` starting on diary day `started`,
-    /// replacing any other.
-    pub fn start_experiment(&mut self, category: Category, started: NaiveDate) {
-        self.experiment = Some(Experiment { category, started });
-    }
 }
 
 /// `version` then `value` as JSON.
@@ -292,7 +286,10 @@ mod tests {
             .with_timezone(&Utc);
         let mut settings = UserSettings::new(7, Tz::Europe__Berlin, now);
         let started = NaiveDate::from_ymd_opt(2026, 11, 14).expect("date");
-        settings.start_experiment(Category::UltraProcessed, started);
+        settings.experiment = Some(Experiment {
+            category: Category::UltraProcessed,
+            started,
+        });
         let bytes = encode("user", &settings).expect("encodes");
         let json = std::str::from_utf8(&bytes[1..]).expect("utf-8");
         assert!(

@@ -48,15 +48,18 @@ async fn stopping_mid_round_leaves_the_rest_for_the_next_start() {
         ..DigestConfig::default()
     };
 
-    let (_changes, changed) = unbounded_channel();
-    let task = digest::spawn(
-        engine.clone(),
-        changed,
-        Arc::clone(&sender),
-        clock.clone(),
-        config.clone(),
-    )
-    .expect("the digest starts");
+    // No settings change in this test: the channel's sending end is dropped at once.
+    let start = || {
+        digest::spawn(
+            engine.clone(),
+            unbounded_channel().1,
+            Arc::clone(&sender),
+            clock.clone(),
+            config.clone(),
+        )
+        .expect("the digest starts")
+    };
+    let task = start();
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while sender.sent().len() < 10 {
         assert!(tokio::time::Instant::now() < deadline, "the round started");
@@ -73,15 +76,7 @@ async fn stopping_mid_round_leaves_the_rest_for_the_next_start() {
     );
 
     // The next start sends the rest.
-    let (_changes, changed) = unbounded_channel();
-    let task = digest::spawn(
-        engine.clone(),
-        changed,
-        Arc::clone(&sender),
-        clock.clone(),
-        config,
-    )
-    .expect("the digest starts again");
+    let task = start();
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while sender.sent().len() < PEOPLE as usize {
         assert!(tokio::time::Instant::now() < deadline, "the rest are sent");

@@ -326,6 +326,23 @@ impl Workload {
 /// (elements, time) of every timed run of each benchmark, for the summary.
 static RUNS: Mutex<BTreeMap<&'static str, Vec<(u64, Duration)>>> = Mutex::new(BTreeMap::new());
 
+/// Times the benchmark `id` ("group/name") in meals a second: `run(n)` logs `n` meals and
+/// says how long they took. Each run is kept for the summary.
+fn timed(criterion: &mut Criterion, id: &'static str, mut run: impl FnMut(u64) -> Duration) {
+    let (group_name, name) = id.split_once('/').unwrap_or(("", id));
+    let mut group = criterion.benchmark_group(group_name);
+    group.throughput(Throughput::Elements(1));
+    group.sampling_mode(SamplingMode::Flat);
+    group.bench_function(name, |bencher| {
+        bencher.iter_custom(|iterations| {
+            let took = run(iterations);
+            record_run(id, iterations, took);
+            took
+        });
+    });
+    group.finish();
+}
+
 fn record_run(id: &'static str, elements: u64, took: Duration) {
     if let Ok(mut runs) = RUNS.lock() {
         runs.entry(id).or_default().push((elements, took));
@@ -411,31 +428,23 @@ fn raw_insert_flush(criterion: &mut Criterion, workload: &Workload) {
         .collect();
     let runtime = runtime(2);
     let mut next_key: u64 = 0;
-    let mut group = criterion.benchmark_group("raw");
-    group.throughput(Throughput::Elements(1));
-    group.sampling_mode(SamplingMode::Flat);
-    group.bench_function("insert_flush", |bencher| {
-        bencher.iter_custom(|iterations| {
-            let took = runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    next_key += 1;
-                    // Keys of the store's shape and spread: the users of the workload,
-                    // then a rising number, as a user's days and messages rise.
-                    let (user, value) = &meals[next_key as usize % meals.len()];
-                    let mut key = [0u8; 20];
-                    key[..8].copy_from_slice(&user.to_be_bytes());
-                    key[8..16].copy_from_slice(&next_key.to_be_bytes());
-                    db.insert(key, value.as_slice()).expect("insert");
-                    db.flush_async().await.expect("flush");
-                }
-                start.elapsed()
-            });
-            record_run(RAW_ID, iterations, took);
-            took
-        });
+    timed(criterion, RAW_ID, |iterations| {
+        runtime.block_on(async {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                next_key += 1;
+                // Keys of the store's shape and spread: the users of the workload,
+                // then a rising number, as a user's days and messages rise.
+                let (user, value) = &meals[next_key as usize % meals.len()];
+                let mut key = [0u8; 20];
+                key[..8].copy_from_slice(&user.to_be_bytes());
+                key[8..16].copy_from_slice(&next_key.to_be_bytes());
+                db.insert(key, value.as_slice()).expect("insert");
+                db.flush_async().await.expect("flush");
+            }
+            start.elapsed()
+        })
     });
-    group.finish();
 }
 
 fn store_single_writer(criterion: &mut Criterion, workload: &Workload) {
@@ -443,29 +452,21 @@ fn store_single_writer(criterion: &mut Criterion, workload: &Workload) {
     let store = Store::open(dir.path()).expect("open the store");
     let runtime = runtime(2);
     let mut next = 0usize;
-    let mut group = criterion.benchmark_group("store");
-    group.throughput(Throughput::Elements(1));
-    group.sampling_mode(SamplingMode::Flat);
-    group.bench_function("log_meal_single", |bencher| {
-        bencher.iter_custom(|iterations| {
-            let took = runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    next += 1;
-                    let meal = &workload.meals[next % workload.meals.len()];
-                    // A fresh message id each time, so every call is a new entry.
-                    store
-                        .log_meal(meal.user, next as i64, &meal.entry)
-                        .await
-                        .expect("log a meal");
-                }
-                start.elapsed()
-            });
-            record_run(SINGLE_ID, iterations, took);
-            took
-        });
+    timed(criterion, SINGLE_ID, |iterations| {
+        runtime.block_on(async {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                next += 1;
+                let meal = &workload.meals[next % workload.meals.len()];
+                // A fresh message id each time, so every call is a new entry.
+                store
+                    .log_meal(meal.user, next as i64, &meal.entry)
+                    .await
+                    .expect("log a meal");
+            }
+            start.elapsed()
+        })
     });
-    group.finish();
 }
 
 fn store_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
@@ -475,42 +476,34 @@ fn store_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
     let entries: std::sync::Arc<Vec<Entry>> =
         std::sync::Arc::new(workload.entries().take(1_000).cloned().collect());
     let mut round: i64 = 0;
-    let mut group = criterion.benchmark_group("store");
-    group.throughput(Throughput::Elements(1));
-    group.sampling_mode(SamplingMode::Flat);
-    group.bench_function("log_meal_32_users", |bencher| {
-        bencher.iter_custom(|iterations| {
-            round += 1;
-            let took = runtime.block_on(async {
-                let start = Instant::now();
-                let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
-                for user in 0..CONCURRENT_USERS {
-                    // The iterations shared out as evenly as they go.
-                    let share = iterations / CONCURRENT_USERS as u64
-                        + u64::from((user as u64) < iterations % CONCURRENT_USERS as u64);
-                    let store = store.clone();
-                    let entries = entries.clone();
-                    let first_message = round * 10_000_000;
-                    tasks.push(tokio::spawn(async move {
-                        for n in 0..share as i64 {
-                            let entry = &entries[(user + n as usize * 7) % entries.len()];
-                            store
-                                .log_meal(user as i64, first_message + n, entry)
-                                .await
-                                .expect("log a meal");
-                        }
-                    }));
-                }
-                for task in tasks {
-                    task.await.expect("a writer task");
-                }
-                start.elapsed()
-            });
-            record_run(CONCURRENT_ID, iterations, took);
-            took
-        });
+    timed(criterion, CONCURRENT_ID, |iterations| {
+        round += 1;
+        runtime.block_on(async {
+            let start = Instant::now();
+            let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
+            for user in 0..CONCURRENT_USERS {
+                // The iterations shared out as evenly as they go.
+                let share = iterations / CONCURRENT_USERS as u64
+                    + u64::from((user as u64) < iterations % CONCURRENT_USERS as u64);
+                let store = store.clone();
+                let entries = entries.clone();
+                let first_message = round * 10_000_000;
+                tasks.push(tokio::spawn(async move {
+                    for n in 0..share as i64 {
+                        let entry = &entries[(user + n as usize * 7) % entries.len()];
+                        store
+                            .log_meal(user as i64, first_message + n, entry)
+                            .await
+                            .expect("log a meal");
+                    }
+                }));
+            }
+            for task in tasks {
+                task.await.expect("a writer task");
+            }
+            start.elapsed()
+        })
     });
-    group.finish();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -603,29 +596,21 @@ fn engine_single_writer(criterion: &mut Criterion, workload: &Workload) {
     let runtime = runtime(2);
     runtime.block_on(set_zones(&engine, 1..=ENGINE_USERS));
     let mut next: u64 = 0;
-    let mut group = criterion.benchmark_group("engine");
-    group.throughput(Throughput::Elements(1));
-    group.sampling_mode(SamplingMode::Flat);
-    group.bench_function("meal_single", |bencher| {
-        bencher.iter_custom(|iterations| {
-            let took = runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    let (user, at) = turn(1, ENGINE_USERS, next);
-                    let text = &workload.meals[next as usize % workload.meals.len()]
-                        .entry
-                        .text;
-                    // Message ids after the one `/tz` took, new each time.
-                    send_meal(&engine, user, at, 2 + next as i64, text).await;
-                    next += 1;
-                }
-                start.elapsed()
-            });
-            record_run(ENGINE_SINGLE_ID, iterations, took);
-            took
-        });
+    timed(criterion, ENGINE_SINGLE_ID, |iterations| {
+        runtime.block_on(async {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                let (user, at) = turn(1, ENGINE_USERS, next);
+                let text = &workload.meals[next as usize % workload.meals.len()]
+                    .entry
+                    .text;
+                // Message ids after the one `/tz` took, new each time.
+                send_meal(&engine, user, at, 2 + next as i64, text).await;
+                next += 1;
+            }
+            start.elapsed()
+        })
     });
-    group.finish();
 }
 
 fn engine_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
@@ -642,40 +627,32 @@ fn engine_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
     );
     // Meals each person has sent in the runs so far, so that time and message ids go on.
     let mut sent: u64 = 0;
-    let mut group = criterion.benchmark_group("engine");
-    group.throughput(Throughput::Elements(1));
-    group.sampling_mode(SamplingMode::Flat);
-    group.bench_function("meal_32_users", |bencher| {
-        bencher.iter_custom(|iterations| {
-            let first = sent;
-            let most = iterations.div_ceil(CONCURRENT_USERS as u64);
-            sent += most;
-            let took = runtime.block_on(async {
-                let start = Instant::now();
-                let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
-                for task in 0..CONCURRENT_USERS {
-                    let share = iterations / CONCURRENT_USERS as u64
-                        + u64::from((task as u64) < iterations % CONCURRENT_USERS as u64);
-                    let (engine, texts) = (engine.clone(), texts.clone());
-                    let user = 1 + task as i64;
-                    tasks.push(tokio::spawn(async move {
-                        for n in first..first + share {
-                            let (_, at) = turn(user, 1, n);
-                            let text = &texts[(task + n as usize * 7) % texts.len()];
-                            send_meal(&engine, user, at, 2 + n as i64, text).await;
-                        }
-                    }));
-                }
-                for task in tasks {
-                    task.await.expect("a writer task");
-                }
-                start.elapsed()
-            });
-            record_run(ENGINE_CONCURRENT_ID, iterations, took);
-            took
-        });
+    timed(criterion, ENGINE_CONCURRENT_ID, |iterations| {
+        let first = sent;
+        let most = iterations.div_ceil(CONCURRENT_USERS as u64);
+        sent += most;
+        runtime.block_on(async {
+            let start = Instant::now();
+            let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
+            for task in 0..CONCURRENT_USERS {
+                let share = iterations / CONCURRENT_USERS as u64
+                    + u64::from((task as u64) < iterations % CONCURRENT_USERS as u64);
+                let (engine, texts) = (engine.clone(), texts.clone());
+                let user = 1 + task as i64;
+                tasks.push(tokio::spawn(async move {
+                    for n in first..first + share {
+                        let (_, at) = turn(user, 1, n);
+                        let text = &texts[(task + n as usize * 7) % texts.len()];
+                        send_meal(&engine, user, at, 2 + n as i64, text).await;
+                    }
+                }));
+            }
+            for task in tasks {
+                task.await.expect("a writer task");
+            }
+            start.elapsed()
+        })
     });
-    group.finish();
 }
 
 // ---------------------------------------------------------------------------------------

@@ -70,9 +70,7 @@ use layout::{
     days_around, meal_key, meal_keys_of_days, rating_key, split_meal_key, user_prefix, MEALS,
     RATINGS, USERS,
 };
-use record::{
-    decode, decode_meal, encode, encode_meal, encode_undone, MEAL_VERSION, MEAL_VERSION_1,
-};
+use record::{decode, decode_meal, encode, encode_meal, encode_undone, MEAL_VERSION};
 
 /// What [`Store::log_meal`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -607,35 +605,21 @@ fn read_meal(key: &[u8], value: &[u8]) -> Option<StoredMeal> {
 }
 
 /// Whether a meal value of diary day `day` holds a meal rather than an undo marker, from
-/// its version and kind bytes; anything else that does not read is warned about and is no
-/// meal, as [`read_meal`] has it. A version-1 value is decoded in full: such values are
-/// left only from before the migration, and it checks that they belong under their key.
+/// its version and kind bytes; anything else is read in full, as [`read_meal`] reads it
+/// (a version-1 value, left only from before the migration, is checked to belong under its
+/// key), and what does not read is warned about and is no meal.
 fn holds_meal(day: NaiveDate, message_id: i64, value: &[u8]) -> bool {
-    match value.split_first() {
-        Some((&MEAL_VERSION, body)) => match codec::is_meal(body) {
-            Some(meal) => meal,
-            None => {
-                tracing::warn!(tree = MEALS, "skipping a meal record of an unknown kind");
-                false
-            }
-        },
-        Some((&MEAL_VERSION_1, _)) => matches!(
-            decode_meal(MEALS, day, message_id, value),
-            Some(MealValue::Meal(_))
-        ),
-        Some((&version, _)) => {
-            tracing::warn!(
-                tree = MEALS,
-                version,
-                "skipping a record of an unknown version"
-            );
-            false
-        }
-        None => {
-            tracing::warn!(tree = MEALS, "skipping an empty record");
-            false
+    if let Some((&MEAL_VERSION, body)) = value.split_first() {
+        if let Some(meal) = codec::is_meal(body) {
+            return meal;
         }
     }
+    // Anything else (the first format, an unknown kind or version, an empty value) is rare:
+    // the full read decides, and warns about what it skips.
+    matches!(
+        decode_meal(MEALS, day, message_id, value),
+        Some(MealValue::Meal(_))
+    )
 }
 
 fn read_all<T: serde::de::DeserializeOwned>(

@@ -343,6 +343,13 @@ fn timed(criterion: &mut Criterion, id: &'static str, mut run: impl FnMut(u64) -
     group.finish();
 }
 
+/// Writer `writer`'s part of `iterations` meals shared out among [`CONCURRENT_USERS`]
+/// writers as evenly as they go.
+fn share_of(iterations: u64, writer: usize) -> u64 {
+    let writers = CONCURRENT_USERS as u64;
+    iterations / writers + u64::from((writer as u64) < iterations % writers)
+}
+
 fn record_run(id: &'static str, elements: u64, took: Duration) {
     if let Ok(mut runs) = RUNS.lock() {
         runs.entry(id).or_default().push((elements, took));
@@ -482,9 +489,7 @@ fn store_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
             let start = Instant::now();
             let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
             for user in 0..CONCURRENT_USERS {
-                // The iterations shared out as evenly as they go.
-                let share = iterations / CONCURRENT_USERS as u64
-                    + u64::from((user as u64) < iterations % CONCURRENT_USERS as u64);
+                let share = share_of(iterations, user);
                 let store = store.clone();
                 let entries = entries.clone();
                 let first_message = round * 10_000_000;
@@ -635,8 +640,7 @@ fn engine_concurrent_users(criterion: &mut Criterion, workload: &Workload) {
             let start = Instant::now();
             let mut tasks = Vec::with_capacity(CONCURRENT_USERS);
             for task in 0..CONCURRENT_USERS {
-                let share = iterations / CONCURRENT_USERS as u64
-                    + u64::from((task as u64) < iterations % CONCURRENT_USERS as u64);
+                let share = share_of(iterations, task);
                 let (engine, texts) = (engine.clone(), texts.clone());
                 let user = 1 + task as i64;
                 tasks.push(tokio::spawn(async move {

@@ -12,7 +12,8 @@
 //! - [`ScoreWeights::score`] scores a day 0-100 with its parts, weights from
 //!   `config/gutskin.toml` ([`DiaryConfig`]; see `score` and `config`).
 //! - [`DaySummary`], [`WeekSummary`] and [`streaks`] add days and weeks up, and
-//!   [`WeekSummary::day_context`] feeds the tip picker (see `summary`).
+//!   [`WeekSummary::day_context`] feeds the tip picker (see `summary`). [`WeekTally`] is the
+//!   running sum both are made from, which a new entry can be added to.
 //! - [`find_patterns`] finds which food categories go with better or worse skin, and
 //!   [`compare_experiment`] reports a two-week experiment (see `insights`); [`read_events`]
 //!   reads a diary from JSON lines for `gutskin insights` (see `events`).
@@ -38,7 +39,7 @@ pub use insights::{
 };
 pub use score::{DayScore, ScorePart, ScorePartKind, ScoreWeights};
 pub use summary::{
-    latest_ratings, low_skin_days, streaks, DaySummary, Streaks, WeekDay, WeekSummary,
-    LOW_SKIN_WINDOW_DAYS,
+    day_context, latest_ratings, low_skin_days, streaks, DaySummary, DayTally, Streaks, WeekDay,
+    WeekSummary, WeekTally, LOW_SKIN_WINDOW_DAYS,
 };
 pub use zone::{parse_zone, ZoneError, FRACTIONAL_OFFSETS, MAX_ZONE_CHARS};

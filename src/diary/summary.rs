@@ -3,6 +3,8 @@
 //!
 //! Everything here is a pure function of entries and ratings the caller passes in (the store
 //! decides how to fetch them), so /today, /week and the digest compute the same numbers.
+//! Summaries are made from running sums ([`DayTally`], [`WeekTally`]), so a caller that keeps
+//! a tally and adds each new entry to it gets the numbers a fresh summary would give.
 //! Entries that do not belong to the day or week asked about are ignored rather than
 //! counted, so a caller that fetched a little too much cannot skew a summary.
 
@@ -11,7 +13,7 @@ use super::entry::{round1, sane_grams, Entry, SkinRating};
 use super::score::{DayScore, ScoreWeights};
 use crate::food::CategorySet;
 use crate::knowledge::DayContext;
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many days, ending with the day in question, count towards `low_skin_days`.
@@ -38,40 +40,191 @@ impl DaySummary {
         entries: impl IntoIterator<Item = &'a Entry>,
         weights: &ScoreWeights,
     ) -> DaySummary {
-        let mut entries: Vec<&Entry> = entries
-            .into_iter()
-            .filter(|entry| entry.local_day == day)
-            .collect();
-        // Plants are listed in the order eaten, whatever order the store returned.
-        entries.sort_by_key(|entry| entry.logged_at);
-
-        let mut categories = CategorySet::EMPTY;
-        let mut fibre = 0.0;
-        let mut plants: Vec<String> = Vec::new();
-        for entry in &entries {
-            for item in &entry.items {
-                categories = categories.union(item.categories);
-                fibre += sane_grams(item.fibre_g);
-                if let Some(plant) = &item.plant {
-                    if !plants.contains(plant) {
-                        plants.push(plant.clone());
-                    }
-                }
-            }
+        let mut tally = DayTally::default();
+        for entry in in_order_logged(entries.into_iter().filter(|entry| entry.local_day == day)) {
+            tally.add(entry);
         }
-        let fibre_g = round1(fibre);
-        DaySummary {
-            day,
-            entries: entries.len(),
-            categories,
-            fibre_g,
-            score: weights.score(categories, fibre_g, plants.len()),
-            plants,
-        }
+        tally.summary(day, weights)
     }
 
     pub fn logged_anything(&self) -> bool {
         self.entries > 0
+    }
+}
+
+/// `entries` in the order they were logged, whatever order they came in; entries logged at
+/// the same instant keep theirs.
+fn in_order_logged<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<&'a Entry> {
+    let mut entries: Vec<&Entry> = entries.into_iter().collect();
+    entries.sort_by_key(|entry| entry.logged_at);
+    entries
+}
+
+/// A day's entries added up one at a time, in the order they were logged: what a
+/// [`DaySummary`] is made from. Fibre is kept unrounded and plants in the order first logged,
+/// so adding one more entry to a tally gives exactly what adding them all at once does. That
+/// lets the chat engine keep someone's week as tallies and add a new meal to it instead of
+/// reading and scoring the week again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DayTally {
+    entries: usize,
+    categories: CategorySet,
+    fibre_g: f32,
+    plants: Vec<String>,
+    /// When the latest entry added was logged.
+    last_logged_at: Option<DateTime<Utc>>,
+}
+
+impl DayTally {
+    /// Adds `entry`. Callers add a day's entries in the order they were logged (see
+    /// [`DayTally::comes_after`]); plants are listed in the order they are added.
+    pub fn add(&mut self, entry: &Entry) {
+        self.entries += 1;
+        for item in &entry.items {
+            self.categories = self.categories.union(item.categories);
+            self.fibre_g += sane_grams(item.fibre_g);
+            if let Some(plant) = &item.plant {
+                if !self.plants.contains(plant) {
+                    self.plants.push(plant.clone());
+                }
+            }
+        }
+        self.last_logged_at = self.last_logged_at.max(Some(entry.logged_at));
+    }
+
+    /// Whether an entry logged at `logged_at` comes after every entry added so far, so that
+    /// adding it keeps the order [`DaySummary::new`] adds them in.
+    pub fn comes_after(&self, logged_at: DateTime<Utc>) -> bool {
+        self.last_logged_at.is_none_or(|last| logged_at > last)
+    }
+
+    /// The categories of everything added.
+    pub fn categories(&self) -> CategorySet {
+        self.categories
+    }
+
+    /// The summary of `day` with these entries.
+    pub fn summary(&self, day: NaiveDate, weights: &ScoreWeights) -> DaySummary {
+        let fibre_g = round1(self.fibre_g);
+        DaySummary {
+            day,
+            entries: self.entries,
+            categories: self.categories,
+            fibre_g,
+            score: weights.score(self.categories, fibre_g, self.plants.len()),
+            plants: self.plants.clone(),
+        }
+    }
+}
+
+/// A Monday-to-Sunday week's entries added up by day ([`DayTally`]), without ratings: what
+/// the reply to a meal needs about its week. [`WeekSummary::new`] is made from one, so the
+/// two agree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeekTally {
+    week: Week,
+    /// The days with entries, earliest first.
+    days: Vec<(NaiveDate, DayTally)>,
+}
+
+impl WeekTally {
+    /// The tally of `week` from its entries, in any order (entries of other weeks are ignored).
+    pub fn new<'a>(week: Week, entries: impl IntoIterator<Item = &'a Entry>) -> WeekTally {
+        let mut tally = WeekTally {
+            week,
+            days: Vec::new(),
+        };
+        let in_week = entries
+            .into_iter()
+            .filter(|entry| week.contains(entry.local_day));
+        for entry in in_order_logged(in_week) {
+            tally.day_mut(entry.local_day).add(entry);
+        }
+        tally
+    }
+
+    pub fn week(&self) -> Week {
+        self.week
+    }
+
+    /// Adds `entry` if it belongs to this week and was logged after every entry of its day so
+    /// far; otherwise it changes nothing and answers `false` (the caller makes a new tally).
+    pub fn add(&mut self, entry: &Entry) -> bool {
+        if !self.week.contains(entry.local_day) {
+            return false;
+        }
+        let day = self.day_mut(entry.local_day);
+        if !day.comes_after(entry.logged_at) {
+            return false;
+        }
+        day.add(entry);
+        true
+    }
+
+    /// The tally of `day` (empty if nothing is logged that day or it is in another week).
+    pub fn day(&self, day: NaiveDate) -> Option<&DayTally> {
+        self.days
+            .iter()
+            .find(|(date, _)| *date == day)
+            .map(|(_, tally)| tally)
+    }
+
+    /// The summary of `day` (empty if nothing is logged that day or it is in another week).
+    pub fn summary(&self, day: NaiveDate, weights: &ScoreWeights) -> DaySummary {
+        match self.day(day) {
+            Some(tally) => tally.summary(day, weights),
+            None => DayTally::default().summary(day, weights),
+        }
+    }
+
+    /// Distinct plants from Monday up to and including `day`, in the order first logged.
+    pub fn plants_through(&self, day: NaiveDate) -> Vec<&str> {
+        distinct_plants(
+            self.days
+                .iter()
+                .filter(|(date, _)| *date <= day)
+                .map(|(_, tally)| tally.plants.as_slice()),
+        )
+    }
+
+    fn day_mut(&mut self, day: NaiveDate) -> &mut DayTally {
+        let at = match self.days.binary_search_by_key(&day, |(date, _)| *date) {
+            Ok(at) => at,
+            Err(at) => {
+                self.days.insert(at, (day, DayTally::default()));
+                at
+            }
+        };
+        &mut self.days[at].1
+    }
+}
+
+/// The distinct plants of `days` taken in order, each listed where it first appears.
+fn distinct_plants<'a>(days: impl Iterator<Item = &'a [String]>) -> Vec<&'a str> {
+    let mut plants: Vec<&str> = Vec::new();
+    for plant in days.flatten() {
+        if !plants.contains(&plant.as_str()) {
+            plants.push(plant);
+        }
+    }
+    plants
+}
+
+/// What the tip picker needs to know about the day `summary` describes, with the week's
+/// distinct plants up to that day and ratings reaching back two days before it (see
+/// [`low_skin_days`]).
+pub fn day_context(
+    summary: &DaySummary,
+    plants_this_week: usize,
+    ratings: &[SkinRating],
+) -> DayContext {
+    DayContext {
+        categories: summary.categories,
+        fibre_g: summary.fibre_g,
+        plants_this_week: u32::try_from(plants_this_week).unwrap_or(u32::MAX),
+        weekday: weekday_number(summary.day),
+        low_skin_days: low_skin_days(ratings, summary.day),
+        logged_anything: summary.logged_anything(),
     }
 }
 
@@ -101,30 +254,20 @@ impl WeekSummary {
         ratings: &[SkinRating],
         weights: &ScoreWeights,
     ) -> WeekSummary {
-        let mut by_day: BTreeMap<NaiveDate, Vec<&Entry>> = BTreeMap::new();
-        for entry in entries {
-            if week.contains(entry.local_day) {
-                by_day.entry(entry.local_day).or_default().push(entry);
-            }
-        }
+        let tally = WeekTally::new(week, entries);
         let ratings = latest_ratings(ratings);
         let days: Vec<WeekDay> = week
             .days()
             .map(|day| WeekDay {
-                summary: DaySummary::new(
-                    day,
-                    by_day.get(&day).into_iter().flatten().copied(),
-                    weights,
-                ),
+                summary: tally.summary(day, weights),
                 rating: ratings.get(&day).map(|rating| rating.rating()),
             })
             .collect();
-        let mut plants: Vec<String> = Vec::new();
-        for plant in days.iter().flat_map(|day| &day.summary.plants) {
-            if !plants.contains(plant) {
-                plants.push(plant.clone());
-            }
-        }
+        let plants = tally
+            .plants_through(week.sunday())
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         WeekSummary { week, days, plants }
     }
 
@@ -141,15 +284,12 @@ impl WeekSummary {
     /// Distinct plants from Monday up to and including `day`, in the order first logged: the
     /// week's plants as they stood that evening.
     pub fn plants_through(&self, day: NaiveDate) -> Vec<&str> {
-        let mut plants: Vec<&str> = Vec::new();
-        for week_day in self.days.iter().filter(|d| d.summary.day <= day) {
-            for plant in &week_day.summary.plants {
-                if !plants.contains(&plant.as_str()) {
-                    plants.push(plant);
-                }
-            }
-        }
-        plants
+        distinct_plants(
+            self.days
+                .iter()
+                .filter(|d| d.summary.day <= day)
+                .map(|d| d.summary.plants.as_slice()),
+        )
     }
 
     /// What the tip picker needs to know about `day`, or `None` if the day is not in this
@@ -157,14 +297,11 @@ impl WeekSummary {
     /// (into the previous week on a Monday) for `low_skin_days`.
     pub fn day_context(&self, day: NaiveDate, ratings: &[SkinRating]) -> Option<DayContext> {
         let summary = &self.day(day)?.summary;
-        Some(DayContext {
-            categories: summary.categories,
-            fibre_g: summary.fibre_g,
-            plants_this_week: u32::try_from(self.plants_through(day).len()).unwrap_or(u32::MAX),
-            weekday: weekday_number(day),
-            low_skin_days: low_skin_days(ratings, day),
-            logged_anything: summary.logged_anything(),
-        })
+        Some(day_context(
+            summary,
+            self.plants_through(day).len(),
+            ratings,
+        ))
     }
 }
 

@@ -7,6 +7,13 @@
 //! write is durable and it returns without flushing; otherwise it runs the next flush itself.
 //! While one flush runs, every writer that arrives queues behind it and the first of them
 //! runs one flush for all, so 32 concurrent writers cost about two flushes, not 32.
+//!
+//! The flush itself is sled's blocking `flush`, run on tokio's blocking pool, rather than
+//! `flush_async`: that one hands the work to sled's own pool, whose queue wakes every idle
+//! I/O thread (seven) for each job, and on a machine with two cores those wake-ups compete
+//! with the caller. Measured, one insert with a flush took 48-52 µs this way against 55-61
+//! with `flush_async`, and the engine prepares its reply on the freed core while the flush
+//! runs (see `Store::log_meal_and`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -47,7 +54,16 @@ impl GroupFlush {
         }
         let number = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         self.flushes.fetch_add(1, Ordering::Relaxed);
-        self.db.flush_async().await?;
+        let db = self.db.clone();
+        // Started when this future is first polled; if the caller stops waiting, the flush
+        // still completes, and only `completed` is left behind (so others flush again).
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|_| {
+                sled::Error::Io(std::io::Error::other(
+                    "the flush stopped before it finished",
+                ))
+            })??;
         // A failed flush leaves `completed` alone, so the next waiter tries again itself.
         self.completed.store(number, Ordering::SeqCst);
         Ok(())

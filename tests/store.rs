@@ -1090,3 +1090,96 @@ async fn flush_runs_a_flush_and_keeps_everything() {
     assert_eq!(store.export_user(ALICE).await.expect("export"), export);
     assert_eq!(export.entries.len(), 1);
 }
+
+/// The revision moves with every change to a user's meals, and only then, so that a copy of
+/// their week made at one revision is known to be current while it stays.
+#[tokio::test]
+async fn the_revision_moves_with_every_change_to_a_users_meals() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    assert_eq!(store.revision(ALICE), 0);
+    let oats = meal("oats", at(28, 8, 0), date(28));
+    let id = logged(&store, ALICE, 5, oats.clone()).await;
+    let mut expected = 1;
+    assert_eq!(store.revision(ALICE), expected);
+    assert_eq!(store.revision(BOB), 0, "another user's meal is not theirs");
+
+    // A repeat, a rating and settings change no meal.
+    store.log_meal(ALICE, 5, &oats).await.expect("again");
+    store.rate_skin(ALICE, rating(28, 4)).await.expect("rate");
+    store.save_user(&settings(ALICE)).await.expect("save");
+    assert_eq!(store.revision(ALICE), expected);
+
+    let edited = meal("oats and kefir", at(28, 8, 0), date(28));
+    assert!(store
+        .edit_meal(ALICE, 5, &edited)
+        .await
+        .expect("edit")
+        .is_some());
+    expected += 1;
+    assert_eq!(store.revision(ALICE), expected);
+    assert!(store.delete_meal(ALICE, id).await.expect("delete"));
+    expected += 1;
+    assert_eq!(store.revision(ALICE), expected);
+    store.delete_user(ALICE).await.expect("forget");
+    expected += 1;
+    assert_eq!(store.revision(ALICE), expected);
+}
+
+/// `log_meal_and` runs the caller's work after the write and before it returns: that work
+/// sees the meal, and what it made comes back with the outcome.
+#[tokio::test]
+async fn work_done_while_a_meal_is_flushed_sees_the_meal() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    let entry = meal("oats", at(28, 8, 0), date(28));
+    let (outcome, seen) = store
+        .log_meal_and(ALICE, 9, &entry, |outcome| {
+            let store = store.clone();
+            async move {
+                let day = store.day(ALICE, date(28)).await.expect("read the day");
+                (outcome, day.len())
+            }
+        })
+        .await
+        .expect("log");
+    assert!(matches!(outcome, LogOutcome::Stored(_)));
+    assert_eq!(seen, (outcome, 1));
+    drop(store);
+    let reopened = retry_open(|| Store::open(dir.path()));
+    assert_eq!(reopened.day(ALICE, date(28)).await.expect("day").len(), 1);
+}
+
+/// Settings are kept decoded after a read or a save; what a read returns is always what was
+/// saved last, and nothing after `/forget`.
+#[tokio::test]
+async fn settings_read_back_as_last_saved() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    assert_eq!(store.user(ALICE).await.expect("read"), None);
+    let mut alice = settings(ALICE);
+    store.save_user(&alice).await.expect("save");
+    assert_eq!(store.user(ALICE).await.expect("read"), Some(alice.clone()));
+    alice.zone = "Asia/Tokyo".to_string();
+    alice.last_tip_id = Some("fibre_gap".to_string());
+    store.save_user(&alice).await.expect("save again");
+    assert_eq!(store.user(ALICE).await.expect("read"), Some(alice.clone()));
+    // Many more people than are kept decoded: each still reads back as saved.
+    let others = 10_000..15_000;
+    for user in others.clone() {
+        store.save_user(&settings(user)).await.expect("save");
+    }
+    for user in others.step_by(7) {
+        assert_eq!(store.user(user).await.expect("read"), Some(settings(user)));
+    }
+    assert_eq!(store.user(ALICE).await.expect("read"), Some(alice));
+    store.delete_user(ALICE).await.expect("forget");
+    assert_eq!(store.user(ALICE).await.expect("read"), None);
+    drop(store);
+    let reopened = retry_open(|| Store::open(dir.path()));
+    assert_eq!(reopened.user(BOB).await.expect("read"), None);
+    assert_eq!(
+        reopened.user(10_007).await.expect("read"),
+        Some(settings(10_007))
+    );
+}

@@ -51,8 +51,11 @@ mod migrate;
 mod record;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::future::{poll_fn, Future};
 use std::path::Path;
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::Poll;
 
 use chrono::{Days, NaiveDate};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -140,6 +143,16 @@ struct Stripe {
     /// keys go (an edit keeps its id, `/forget` leaves the bound merely loose). About 24
     /// bytes a user; 10,000 people who wrote since the start cost a quarter of a megabyte.
     highest_message: FxHashMap<i64, Option<i64>>,
+    /// For each user whose meals changed since the store was opened: how many times they
+    /// did (see [`Store::revision`]). Raised after each change lands, under the lock, so a
+    /// reader that took a revision and then read the meals saw at least every change up to
+    /// it. About 24 bytes a user, like `highest_message`.
+    revisions: FxHashMap<i64, u64>,
+    /// Settings read or saved lately, decoded: a meal needs its person's zone, and decoding
+    /// the JSON record each time cost more than the rest of the look-up. Filled and changed
+    /// only under the lock, together with the tree, so it never holds anything but what is
+    /// stored. At most [`SETTINGS_KEPT_PER_STRIPE`] users; a few hundred bytes each.
+    settings: FxHashMap<i64, UserSettings>,
 }
 
 impl Stripe {
@@ -168,10 +181,33 @@ impl Stripe {
         let highest = self.highest_message.entry(user).or_default();
         *highest = (*highest).max(Some(message_id));
     }
+
+    /// Keeps `settings` as what is stored for their user.
+    fn keep_settings(&mut self, settings: &UserSettings) {
+        if self.settings.len() >= SETTINGS_KEPT_PER_STRIPE
+            && !self.settings.contains_key(&settings.user)
+        {
+            // Any one will do: a dropped entry costs one decode, whoever it belonged to.
+            if let Some(&dropped) = self.settings.keys().next() {
+                self.settings.remove(&dropped);
+            }
+        }
+        self.settings.insert(settings.user, settings.clone());
+    }
+
+    /// Notes that `user`'s meals have just changed, or may have (a write that failed
+    /// half-way counts too: a revision too many costs a reader one fresh read, one too few
+    /// would leave it trusting a stale copy).
+    fn meals_changed(&mut self, user: i64) {
+        *self.revisions.entry(user).or_default() += 1;
+    }
 }
 
 /// How many locks the users share (see [`Trees::lock_user`]).
 const USER_LOCK_STRIPES: usize = 64;
+
+/// How many users' settings each stripe keeps decoded (see `Stripe::settings`): 4,096 in all.
+const SETTINGS_KEPT_PER_STRIPE: usize = 64;
 
 impl Trees {
     /// Serialises one user's writes that look something up and then write (log, edit and
@@ -224,6 +260,27 @@ impl Store {
         message_id: i64,
         entry: &Entry,
     ) -> Result<LogOutcome, StoreError> {
+        let (outcome, ()) = self
+            .log_meal_and(user, message_id, entry, |_| async {})
+            .await?;
+        Ok(outcome)
+    }
+
+    /// [`Store::log_meal`], running `meanwhile` with the outcome while the write is being
+    /// flushed, and returning what it made once both are done. The caller's work on its reply
+    /// overlaps the disk's, yet nothing it prepares is seen before the meal is durable.
+    /// `meanwhile` may read the store (it sees the meal) but must not tell anyone about the
+    /// meal itself: if the flush fails, what it made is dropped and the error returned.
+    pub async fn log_meal_and<T, Prepared>(
+        &self,
+        user: i64,
+        message_id: i64,
+        entry: &Entry,
+        meanwhile: impl FnOnce(LogOutcome) -> Prepared,
+    ) -> Result<(LogOutcome, T), StoreError>
+    where
+        Prepared: Future<Output = T>,
+    {
         check_day(entry)?;
         let key = meal_key(user, entry.local_day, message_id);
         let value = encode_meal(entry);
@@ -253,15 +310,25 @@ impl Store {
                 }
                 None => {
                     stripe.raise(user, message_id);
-                    meals.insert(&key[..], value)?;
+                    let inserted = meals.insert(&key[..], value);
+                    stripe.meals_changed(user);
+                    inserted?;
                     LogOutcome::Stored(EntryId::of(entry.logged_at, message_id))
                 }
             }
         };
         // A duplicate is flushed too: its first write may still be waiting for its flush,
         // and this reply announces it as well.
-        self.durable().await?;
-        Ok(outcome)
+        let mut durable = pin!(self.durable());
+        // One poll hands the flush to sled's I/O threads (or finds it done), so it runs while
+        // `meanwhile` does; awaiting both in one `join` might poll `meanwhile` first.
+        let flushing = poll_fn(|context| Poll::Ready(durable.as_mut().poll(context))).await;
+        let prepared = meanwhile(outcome).await;
+        match flushing {
+            Poll::Ready(flushed) => flushed?,
+            Poll::Pending => durable.await?,
+        }
+        Ok((outcome, prepared))
     }
 
     /// Replaces the entry that message `message_id` produced (the user edited the message).
@@ -279,7 +346,7 @@ impl Store {
         let days = days_around(entry.logged_at);
         let edited = {
             let meals = &self.inner.meals;
-            let _user = self.inner.lock_user(user);
+            let mut stripe = self.inner.lock_user(user);
             match find_message(meals, user, message_id, &days)? {
                 None => None,
                 Some((day, seen)) => match decode_meal(MEALS, day, message_id, &seen) {
@@ -292,7 +359,9 @@ impl Store {
                             batch.remove(&meal_key(user, day, message_id)[..]);
                         }
                         batch.insert(&new_key[..], value);
-                        meals.apply_batch(batch)?;
+                        let applied = meals.apply_batch(batch);
+                        stripe.meals_changed(user);
+                        applied?;
                         Some(EntryId::of(entry.logged_at, message_id))
                     }
                 },
@@ -315,7 +384,7 @@ impl Store {
         let days = days_around(logged_at);
         let removed = {
             let meals = &self.inner.meals;
-            let _user = self.inner.lock_user(user);
+            let mut stripe = self.inner.lock_user(user);
             match find_message(meals, user, message_id, &days)? {
                 Some((day, seen)) => match decode_meal(MEALS, day, message_id, &seen) {
                     Some(MealValue::Meal(stored))
@@ -323,7 +392,9 @@ impl Store {
                     {
                         // The marker keeps the message processed (see `layout`).
                         let marker = encode_undone(stored.logged_at, day);
-                        meals.insert(&meal_key(user, day, message_id)[..], marker)?;
+                        let inserted = meals.insert(&meal_key(user, day, message_id)[..], marker);
+                        stripe.meals_changed(user);
+                        inserted?;
                         true
                     }
                     _ => false,
@@ -440,6 +511,16 @@ impl Store {
         Ok(days)
     }
 
+    /// A number that changes whenever `user`'s meals change (a meal logged, edited, deleted,
+    /// or everything forgotten), counting from 0 when the store is opened: the same number
+    /// before and after reading meals means nothing changed in between. The chat engine
+    /// keeps recent weeks in memory and trusts its copy only while the revision is the one
+    /// it took when it made or last added to it. Ratings and settings do not count.
+    pub fn revision(&self, user: i64) -> u64 {
+        let stripe = self.inner.lock_user(user);
+        stripe.revisions.get(&user).copied().unwrap_or(0)
+    }
+
     /// The user's skin ratings for the days `from` to `to` inclusive, earliest first.
     pub async fn ratings(
         &self,
@@ -456,11 +537,20 @@ impl Store {
 
     /// The user's settings, if they have any.
     pub async fn user(&self, user: i64) -> Result<Option<UserSettings>, StoreError> {
-        Ok(self
+        let mut stripe = self.inner.lock_user(user);
+        if let Some(settings) = stripe.settings.get(&user) {
+            return Ok(Some(settings.clone()));
+        }
+        // Read under the lock, so a save cannot slip in between the read and keeping it.
+        let settings: Option<UserSettings> = self
             .inner
             .users
             .get(user_prefix(user))?
-            .and_then(|value| decode(USERS, &value)))
+            .and_then(|value| decode(USERS, &value));
+        if let Some(settings) = &settings {
+            stripe.keep_settings(settings);
+        }
+        Ok(settings)
     }
 
     /// Stores `settings` for `settings.user`, replacing what was there. Durable when it
@@ -468,8 +558,11 @@ impl Store {
     pub async fn save_user(&self, settings: &UserSettings) -> Result<(), StoreError> {
         let value = encode("user", settings)?;
         {
-            let _user = self.inner.lock_user(settings.user);
+            let mut stripe = self.inner.lock_user(settings.user);
+            // Forgotten first: if the insert fails, the next read goes to the tree.
+            stripe.settings.remove(&settings.user);
             self.inner.users.insert(user_prefix(settings.user), value)?;
+            stripe.keep_settings(settings);
         }
         self.durable().await
     }
@@ -506,16 +599,24 @@ impl Store {
         let trees = &*self.inner;
         let mut removed = 0;
         {
-            let _user = trees.lock_user(user);
-            // Settings last: until they go, the user is still known and a retry is offered.
-            for tree in [&trees.meals, &trees.ratings, &trees.users] {
-                let mut batch = sled::Batch::default();
-                for key in tree.scan_prefix(user_prefix(user)).keys() {
-                    batch.remove(key?);
-                    removed += 1;
+            let mut stripe = trees.lock_user(user);
+            let mut forget = || -> Result<(), sled::Error> {
+                // Settings last: until they go, the user is still known and a retry is
+                // offered.
+                for tree in [&trees.meals, &trees.ratings, &trees.users] {
+                    let mut batch = sled::Batch::default();
+                    for key in tree.scan_prefix(user_prefix(user)).keys() {
+                        batch.remove(key?);
+                        removed += 1;
+                    }
+                    tree.apply_batch(batch)?;
                 }
-                tree.apply_batch(batch)?;
-            }
+                Ok(())
+            };
+            let forgotten = forget();
+            stripe.meals_changed(user);
+            stripe.settings.remove(&user);
+            forgotten?;
         }
         self.durable().await?;
         Ok(removed)

@@ -11,7 +11,9 @@
 //!   tasks on two worker threads), so flushes are shared. Target: at least 5,000 meals/s.
 //! - `engine/meal_single`: the conversation engine handling a meal text as the bot does
 //!   (`Engine::handle`: read the person's settings, parse the text, log the entry durably,
-//!   read the week so far, score it and render the reply), one writer, on an engine built as
+//!   and while the flush runs add the meal to the person's week kept in memory, or read and
+//!   score the week when that copy is not current, then render the reply; the reply is
+//!   returned only once the flush is done), one writer, on an engine built as
 //!   `gutskin run` builds it (built-in lexicon, knowledge base and diary settings). The meals
 //!   go round [`ENGINE_USERS`] people who set their zone first, each eating four times a day.
 //!   Target: at least 80 % of the raw rate (the summary prints the ratio).
@@ -24,7 +26,10 @@
 //! Every timing is in meals (elements) per second. After the groups a summary prints each
 //! rate again (the mean of the measured samples) with the single writers' ratios to raw sled.
 //! fsync dominates every timing, so rates move with the disk and with whatever else the
-//! machine is doing; compare the ratios, which are taken from one run.
+//! machine is doing; compare the ratios, which are taken from one run. The store flushes
+//! with sled's blocking `flush` on tokio's blocking pool, which costs less than the
+//! `flush_async` of the raw loop (see `store::flush`), so on a quiet disk the store's rate
+//! can come out above raw.
 //!
 //! Run everything (about a minute and a half): `cargo bench --bench store`
 //! Only the size on disk: `cargo bench --bench store -- bytes_per_meal`

@@ -1119,3 +1119,111 @@ async fn an_experiment_can_stop_early_and_a_thin_one_says_so() {
     assert!(!text.contains("higher than before") && !text.contains("lower than before"));
     assert_eq!(stored_experiment(&chat).await, None);
 }
+
+/// What a step of [`kept_weeks_answer_as_reading_the_store_does`] does.
+enum Step {
+    Say(&'static str),
+    /// The same message again, as a redelivered update.
+    Again,
+    /// Edit the message of the step this many steps back.
+    Edit(usize, &'static str),
+    /// Press the first button of the last reply whose data starts with this.
+    Press(&'static str),
+    /// The next step happens on another day: this many days and hours after the start.
+    At(u64, u32),
+}
+
+/// The engine keeps the weeks of people logging now, so the reply to a meal adds the meal to
+/// its week instead of reading it (`Engine::with_week_cache`). Whatever happens in between
+/// (edits, undos, deletes from /history, "yesterday:", a redelivered message, a new week,
+/// /forget), every answer must be the one an engine that reads every week from the store
+/// gives.
+#[tokio::test]
+async fn kept_weeks_answer_as_reading_the_store_does() {
+    use Step::*;
+    let mut kept = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let mut read = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    read.engine = read.engine.clone().with_week_cache(0);
+    let steps = [
+        At(0, 7),
+        Say("porridge with blueberries and kefir"),
+        At(0, 12),
+        Say("2 beers and a burger"),
+        Say("salmon, brown rice and broccoli"),
+        Edit(2, "a burger and a side salad"),
+        Say("apple and walnuts"),
+        Press("undo:"),
+        Say("apple and pear"),
+        Again,
+        At(1, 8),
+        Say("yesterday: 85% dark chocolate and green tea"),
+        Say("oats with kefir and a banana"),
+        Say("/history"),
+        Press("del:"),
+        Say("lentil soup with sourdough"),
+        Say("/today"),
+        Say("/undo"),
+        Say("lentil soup with sourdough and a coke"),
+        At(6, 20),
+        Say("pizza and a glass of red wine"),
+        Say("sauerkraut, onions and leeks"),
+        At(7, 7),
+        Say("oats and blueberries"),
+        Say("yesterday: walnuts"),
+        Say("sugary cereal"),
+        Say("/forget"),
+        Press("forget:yes"),
+        Say("kimchi fried rice and an apple"),
+        Say("/tz Asia/Tokyo"),
+        Say("miso soup and green tea"),
+    ];
+    let start = utc(2026, 11, 23, 0, 0);
+    let mut at = start;
+    let mut sent: Vec<i64> = Vec::new();
+    let mut last_reply = Reply::default();
+    for (number, step) in steps.iter().enumerate() {
+        let input = match *step {
+            At(days, hours) => {
+                at = start
+                    + chrono::TimeDelta::days(days as i64)
+                    + chrono::TimeDelta::hours(hours.into());
+                continue;
+            }
+            Say(text) => {
+                // Messages a minute apart, as people send them (meals logged in the same
+                // second as the one before are read afresh, and would test nothing here).
+                at += chrono::TimeDelta::minutes(1);
+                kept.next_message += 1;
+                read.next_message = kept.next_message;
+                sent.push(kept.next_message);
+                Input::Text {
+                    message_id: kept.next_message,
+                    text: text.to_string(),
+                }
+            }
+            Again => Input::Text {
+                message_id: *sent.last().expect("a message before"),
+                text: "apple and pear".to_string(),
+            },
+            Edit(back, text) => Input::Edited {
+                message_id: sent[sent.len() - back],
+                text: text.to_string(),
+            },
+            Press(prefix) => Input::Button {
+                data: last_reply
+                    .button_data()
+                    .find(|data| data.starts_with(prefix))
+                    .unwrap_or_else(|| panic!("step {number}: no {prefix} button"))
+                    .to_string(),
+            },
+        };
+        let from_kept = kept.input(at, input.clone()).await;
+        let from_read = read.input(at, input).await;
+        assert_eq!(from_kept, from_read, "step {number}");
+        if let Some(reply) = from_kept.replies.into_iter().last() {
+            last_reply = reply;
+        }
+    }
+    // The last meal's reply came from the kept week, and it counts the day as it is.
+    assert!(last_reply.text.contains("Logged"), "{}", last_reply.text);
+}

@@ -29,11 +29,13 @@ use crate::chat::action::Action;
 use crate::chat::experiment::ExperimentStatus;
 use crate::chat::html::{escape, shorten};
 use crate::chat::text::{self, SmallTalk};
+use crate::chat::week_cache::{MealStanding, WeekCache, WEEK_CACHE_USERS};
 use crate::chat::{export, render};
 use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
 use crate::diary::{
-    find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock, DayObservation,
-    DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, ZoneError, EXPERIMENT_DAYS,
+    day_context, find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock,
+    DayObservation, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, WeekTally, ZoneError,
+    EXPERIMENT_DAYS,
 };
 use crate::food::{Category, CategorySet, Lexicon, Meal};
 use crate::knowledge::{KnowledgeBase, Tip};
@@ -88,6 +90,8 @@ pub struct Engine {
     /// Told the chat id whenever someone's settings change or are deleted, so the digest
     /// can reschedule them without scanning everyone.
     settings_changed: Option<UnboundedSender<i64>>,
+    /// The weeks of the people logging now, so a meal's reply need not read its week.
+    weeks: Arc<WeekCache>,
 }
 
 /// A person as the engine sees them: their settings, or the defaults for someone new.
@@ -117,7 +121,15 @@ impl Engine {
             diary,
             store,
             settings_changed: None,
+            weeks: Arc::new(WeekCache::new(WEEK_CACHE_USERS)),
         }
+    }
+
+    /// The same engine keeping the weeks of at most `users` people in memory for the
+    /// replies to their meals (see `week_cache`); 0 reads every week from the store.
+    pub fn with_week_cache(mut self, users: usize) -> Engine {
+        self.weeks = Arc::new(WeekCache::new(users));
+        self
     }
 
     /// The same engine, also telling `listener` the chat id of everyone whose settings
@@ -335,26 +347,81 @@ impl Engine {
         if first_time {
             self.save(&mut person, at).await?;
         }
-        let outcome = self.store.log_meal(user, message_id, &entry).await?;
-        let id = outcome.id();
-        let week = person.clock.week_of(day);
-        let entries = self.entries_between(user, week.monday(), day).await?;
-        if let LogOutcome::Duplicate(_) = outcome {
-            if !entries.iter().any(|m| m.id == id) {
-                return Ok(Outcome::reply(Reply::text(
-                    "I logged that message before and it was undone since, so I left it out. \
-                     Send it again as a new message to log it.",
-                )));
-            }
+        let revision_before = self.store.revision(user);
+        let (_, reply) = self
+            .store
+            .log_meal_and(user, message_id, &entry, |outcome| {
+                self.confirm_meal(user, &person, today, meal, &entry, outcome, revision_before)
+            })
+            .await?;
+        let mut reply = reply?;
+        if first_time {
+            reply.text.push_str(
+                "\n\n<i>I'm counting your days in UTC for now. Send your city (e.g. Berlin) \
+                 to set your time zone.</i>",
+            );
         }
-        let summary = DaySummary::new(day, entries.iter().map(|m| &m.entry), &self.diary.score);
-        let week_plants = week_plants(&entries, &self.diary, person.clock.week_of(day), day);
-        let earlier_today = entries
-            .iter()
-            .filter(|m| m.entry.local_day == day && m.id != id)
-            .fold(CategorySet::EMPTY, |set, m| set.union(m.entry.categories()));
-        let tip = if new_harmful(entry.categories(), earlier_today) && day == today {
-            self.tip_for_day(user, &person, day, &entries).await?
+        Ok(Outcome::reply(reply))
+    }
+
+    /// The reply to `entry`, which the store has just logged as `outcome` (its revision of
+    /// `user`'s meals was `revision_before` before): the meal's place in its day and week,
+    /// from the week kept in memory if that is current, else read. It runs while the meal is
+    /// being flushed, so it must not tell anyone anything itself.
+    #[allow(clippy::too_many_arguments)]
+    async fn confirm_meal(
+        &self,
+        user: i64,
+        person: &Person,
+        today: NaiveDate,
+        meal: &Meal<'_>,
+        entry: &Entry,
+        outcome: LogOutcome,
+        revision_before: u64,
+    ) -> Result<Reply> {
+        let id = outcome.id();
+        let day = entry.local_day;
+        let kept = match outcome {
+            LogOutcome::Stored(_) => self.weeks.add_logged(
+                user,
+                revision_before,
+                self.store.revision(user),
+                entry,
+                &self.diary.score,
+            ),
+            LogOutcome::Duplicate(_) => None,
+        };
+        let standing = match kept {
+            Some(standing) => standing,
+            None => {
+                let revision = self.store.revision(user);
+                let week = person.clock.week_of(day);
+                // The whole week, not just up to the meal's day: the tally is kept for the
+                // next meal, which may be on a later day.
+                let entries = self
+                    .entries_between(user, week.monday(), week.sunday())
+                    .await?;
+                if let LogOutcome::Duplicate(_) = outcome {
+                    if !entries.iter().any(|m| m.id == id) {
+                        return Ok(Reply::text(
+                            "I logged that message before and it was undone since, so I left \
+                             it out. Send it again as a new message to log it.",
+                        ));
+                    }
+                }
+                let earlier = entries
+                    .iter()
+                    .filter(|m| m.entry.local_day == day && m.id != id)
+                    .fold(CategorySet::EMPTY, |set, m| set.union(m.entry.categories()));
+                let tally = WeekTally::new(week, entries.iter().map(|m| &m.entry));
+                let standing = MealStanding::new(&tally, day, earlier, &self.diary.score);
+                self.weeks.keep(user, revision, tally);
+                standing
+            }
+        };
+        let tip = if new_harmful(entry.categories(), standing.earlier) && day == today {
+            self.tip_for_day(user, person, &standing.summary, standing.week_plants)
+                .await?
         } else {
             None
         };
@@ -362,46 +429,31 @@ impl Engine {
             LogOutcome::Stored(_) => "Logged",
             LogOutcome::Duplicate(_) => "Already logged",
         };
-        let mut text = render::MealConfirmation {
+        let text = render::MealConfirmation {
             verb,
             items: &meal.items,
             other_day: (day != today).then_some(day),
-            summary: &summary,
-            week_plants,
+            summary: &standing.summary,
+            week_plants: standing.week_plants,
             tip,
         }
         .render();
-        if first_time {
-            text.push_str(
-                "\n\n<i>I'm counting your days in UTC for now. Send your city (e.g. Berlin) \
-                 to set your time zone.</i>",
-            );
-        }
-        let reply =
-            Reply::text(text).with_buttons(vec![vec![Button::new("↩️ Undo", &Action::Undo(id))]]);
-        Ok(Outcome::reply(reply))
+        Ok(Reply::text(text).with_buttons(vec![vec![Button::new("↩️ Undo", &Action::Undo(id))]]))
     }
 
-    /// The tip for the day's gaps, never the one shown last (from the digest).
+    /// The tip for the gaps of the day `summary` describes, with `week_plants` distinct
+    /// plants this week up to it; never the one shown last (from the digest).
     async fn tip_for_day(
         &self,
         user: i64,
         person: &Person,
-        day: NaiveDate,
-        week_entries: &[StoredMeal],
+        summary: &DaySummary,
+        week_plants: usize,
     ) -> Result<Option<&Tip>> {
-        let week = person.clock.week_of(day);
+        let day = summary.day;
         let from = day.checked_sub_days(Days::new(2)).unwrap_or(day);
         let ratings = self.store.ratings(user, from, day).await?;
-        let summary = WeekSummary::new(
-            week,
-            week_entries.iter().map(|m| &m.entry),
-            &ratings,
-            &self.diary.score,
-        );
-        let Some(context) = summary.day_context(day, &ratings) else {
-            return Ok(None);
-        };
+        let context = day_context(summary, week_plants, &ratings);
         Ok(self
             .knowledge
             .tip_for(&context, person.settings.last_tip_id.as_deref()))
@@ -456,20 +508,16 @@ impl Engine {
         let entry = Entry::from_meal(&meal, cleaned.as_str(), at, day);
         match self.store.edit_meal(user, message_id, &entry).await? {
             Some(id) => {
-                let entries = self
-                    .entries_between(user, person.clock.week_of(day).monday(), day)
-                    .await?;
-                let summary =
-                    DaySummary::new(day, entries.iter().map(|m| &m.entry), &self.diary.score);
-                let week_plants =
-                    week_plants(&entries, &self.diary, person.clock.week_of(day), day);
+                let week = person.clock.week_of(day);
+                let entries = self.entries_between(user, week.monday(), day).await?;
+                let tally = WeekTally::new(week, entries.iter().map(|m| &m.entry));
                 let text = render::MealConfirmation {
                     verb: "Updated",
                     items: &meal.items,
                     // An edit can come days later: name the day rather than say "today".
                     other_day: Some(day),
-                    summary: &summary,
-                    week_plants,
+                    summary: &tally.summary(day, &self.diary.score),
+                    week_plants: tally.plants_through(day).len(),
                     tip: None,
                 }
                 .render();
@@ -676,7 +724,8 @@ impl Engine {
         let day = person.clock.local_day(at);
         let week = person.clock.week_of(day);
         let entries = self.entries_between(user, week.monday(), day).await?;
-        let summary = DaySummary::new(day, entries.iter().map(|m| &m.entry), &self.diary.score);
+        let tally = WeekTally::new(week, entries.iter().map(|m| &m.entry));
+        let summary = tally.summary(day, &self.diary.score);
         let meals: Vec<StoredMeal> = entries
             .iter()
             .filter(|m| m.entry.local_day == day)
@@ -688,7 +737,7 @@ impl Engine {
             .await?
             .last()
             .map(SkinRating::rating);
-        let week_plants = week_plants(&entries, &self.diary, week, day);
+        let week_plants = tally.plants_through(day).len();
         let mut text = render::today(&summary, &meals, week_plants, rating, person.tz());
         let logged_days = self
             .store
@@ -731,11 +780,16 @@ impl Engine {
     async fn tips(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
         let person = self.person(user, at).await?;
         let day = person.clock.local_day(at);
-        let entries = self
-            .entries_between(user, person.clock.week_of(day).monday(), day)
-            .await?;
+        let week = person.clock.week_of(day);
+        let entries = self.entries_between(user, week.monday(), day).await?;
+        let tally = WeekTally::new(week, entries.iter().map(|m| &m.entry));
+        let summary = tally.summary(day, &self.diary.score);
+        let week_plants = tally.plants_through(day).len();
         Ok(
-            match self.tip_for_day(user, &person, day, &entries).await? {
+            match self
+                .tip_for_day(user, &person, &summary, week_plants)
+                .await?
+            {
                 Some(tip) => Reply::text(format!(
                     "<b>A tip for today</b>\n{}\n\nYour evening digest brings one each day.",
                     render::tip(tip)
@@ -1225,17 +1279,6 @@ fn render_plain_foods(entry: &Entry) -> String {
 /// A topic's question as a short button label.
 fn topic_label(question: &str) -> String {
     shorten(question.trim_end_matches('?'), 36)
-}
-
-fn week_plants(
-    entries: &[StoredMeal],
-    diary: &DiaryConfig,
-    week: crate::diary::Week,
-    day: NaiveDate,
-) -> usize {
-    WeekSummary::new(week, entries.iter().map(|m| &m.entry), &[], &diary.score)
-        .plants_through(day)
-        .len()
 }
 
 /// Whether `meal` brings a harmful category the day did not have yet.

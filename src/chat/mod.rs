@@ -17,6 +17,7 @@ mod export;
 pub mod html;
 pub(crate) mod render;
 mod text;
+mod week_cache;
 
 use chrono::{DateTime, Utc};
 

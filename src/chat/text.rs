@@ -83,6 +83,10 @@ const GREETINGS: &[&str] = &[
     "👋",
 ];
 
+/// The most words small talk has: the longest of [`GREETINGS`] and [`THANKS`] ("thank you
+/// so much") and a name after it ("bot"); a test keeps it true.
+const MAX_SMALL_TALK_WORDS: usize = 5;
+
 const THANKS: &[&str] = &[
     "thanks",
     "thank you",
@@ -108,9 +112,19 @@ const THANKS: &[&str] = &[
 
 /// A greeting or thanks, judged on the whole message (so "hi, had eggs" is not small talk).
 pub(crate) fn small_talk(text: &str) -> Option<SmallTalk> {
+    let is_mark = |c: char| matches!(c, '!' | '.' | ',' | '?' | ':' | ')' | '(');
+    // Most messages are meals, longer than any greeting: counted without a copy, they need
+    // no more look.
+    let words = text
+        .split_whitespace()
+        .filter(|word| !word.chars().all(is_mark))
+        .count();
+    if words > MAX_SMALL_TALK_WORDS {
+        return None;
+    }
     let words: String = text
         .chars()
-        .filter(|c| !matches!(c, '!' | '.' | ',' | '?' | ':' | ')' | '('))
+        .filter(|c| !is_mark(*c))
         .collect::<String>()
         .to_lowercase();
     let key = words.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -205,6 +219,20 @@ mod tests {
         assert_eq!(strip_yesterday("yesterday"), Some(""));
         assert_eq!(strip_yesterday("yesterdays leftovers"), None);
         assert_eq!(strip_yesterday("oats yesterday"), None);
+    }
+
+    #[test]
+    fn small_talk_word_limit_covers_every_phrase_and_a_name() {
+        for phrase in GREETINGS.iter().chain(THANKS) {
+            assert!(phrase.split_whitespace().count() < MAX_SMALL_TALK_WORDS);
+            let named = format!("{phrase}, bot !!");
+            assert!(small_talk(&named).is_some(), "{named:?}");
+        }
+        assert_eq!(
+            small_talk("thank you so much ! ! ! !"),
+            Some(SmallTalk::Thanks)
+        );
+        assert_eq!(small_talk("hi there, I had eggs and toast"), None);
     }
 
     #[test]

@@ -206,8 +206,8 @@ impl Stripe {
 /// How many locks the users share (see [`Trees::lock_user`]).
 const USER_LOCK_STRIPES: usize = 64;
 
-/// How many users' settings each stripe keeps decoded (see `Stripe::settings`): 4,096 in all.
-const SETTINGS_KEPT_PER_STRIPE: usize = 64;
+/// How many users' settings each stripe keeps decoded (see `Stripe::settings`): 2,048 in all.
+const SETTINGS_KEPT_PER_STRIPE: usize = 32;
 
 impl Trees {
     /// Serialises one user's writes that look something up and then write (log, edit and

@@ -1146,6 +1146,8 @@ impl Engine {
             },
             Action::Forget { confirmed: true } => {
                 let removed = self.store.delete_user(user).await?;
+                // The revision already marks their kept week stale; it also goes from memory.
+                self.weeks.forget(user);
                 self.settings_changed(user);
                 tracing::info!(user, removed, "forgot a user");
                 Ok(Outcome {

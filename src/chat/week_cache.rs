@@ -124,6 +124,11 @@ impl WeekCache {
         }
     }
 
+    /// Drops `user`'s week (`/forget`).
+    pub fn forget(&self, user: i64) {
+        self.lock().remove(&user);
+    }
+
     /// How many people's weeks are kept (for tests).
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -254,6 +259,10 @@ mod tests {
             cache.keep(user, 1, WeekTally::new(week, []));
         }
         assert_eq!(cache.len(), 2);
+        for user in 0..5 {
+            cache.forget(user);
+        }
+        assert_eq!(cache.len(), 0);
         let none = WeekCache::new(0);
         none.keep(ALICE, 1, WeekTally::new(week, []));
         assert_eq!(none.len(), 0);

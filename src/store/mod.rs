@@ -32,6 +32,9 @@
 //!   look-up before it is made atomic with it by a per-user lock (see `Trees::lock_user`):
 //!   a transaction per meal measured a fifth slower for one writer and five times slower
 //!   for 32.
+//! - **Recent settings stay decoded**, and each user's meals have a revision (see
+//!   [`Store::revision`]) that the chat engine checks its copy of their week against, so a
+//!   meal's reply reads neither the settings record nor the week again.
 //! - **New messages skip the look-up.** Telegram numbers a chat's messages upwards, so the
 //!   store remembers, per user, the highest message id among their keys (found once, by a
 //!   scan of their keys, the first time they write after opening); a message above it is
@@ -149,10 +152,13 @@ struct Stripe {
     /// it. About 24 bytes a user, like `highest_message`.
     revisions: FxHashMap<i64, u64>,
     /// Settings read or saved lately, decoded: a meal needs its person's zone, and decoding
-    /// the JSON record each time cost more than the rest of the look-up. Filled and changed
-    /// only under the lock, together with the tree, so it never holds anything but what is
-    /// stored. At most [`SETTINGS_KEPT_PER_STRIPE`] users; a few hundred bytes each.
+    /// the JSON record each time cost more than the rest of the look-up. Changed only under
+    /// the lock, together with the tree, so it never holds anything but what is stored. At
+    /// most [`SETTINGS_KEPT_PER_STRIPE`] users; a few hundred bytes each.
     settings: FxHashMap<i64, UserSettings>,
+    /// How many times settings of this stripe's users were saved or deleted: a read made
+    /// without the lock is kept only if this did not move meanwhile (see [`Store::user`]).
+    settings_writes: u64,
 }
 
 impl Stripe {
@@ -180,6 +186,12 @@ impl Stripe {
     fn raise(&mut self, user: i64, message_id: i64) {
         let highest = self.highest_message.entry(user).or_default();
         *highest = (*highest).max(Some(message_id));
+    }
+
+    /// Notes that `user`'s stored settings are changing; what was kept of them goes.
+    fn settings_changing(&mut self, user: i64) {
+        self.settings.remove(&user);
+        self.settings_writes = self.settings_writes.wrapping_add(1);
     }
 
     /// Keeps `settings` as what is stored for their user.
@@ -320,8 +332,9 @@ impl Store {
         // A duplicate is flushed too: its first write may still be waiting for its flush,
         // and this reply announces it as well.
         let mut durable = pin!(self.durable());
-        // One poll hands the flush to sled's I/O threads (or finds it done), so it runs while
-        // `meanwhile` does; awaiting both in one `join` might poll `meanwhile` first.
+        // One poll starts the flush on the blocking pool (or finds one done that covers this
+        // write), so it runs while `meanwhile` does; awaiting both in one `join` might poll
+        // `meanwhile` first.
         let flushing = poll_fn(|context| Poll::Ready(durable.as_mut().poll(context))).await;
         let prepared = meanwhile(outcome).await;
         match flushing {
@@ -537,18 +550,25 @@ impl Store {
 
     /// The user's settings, if they have any.
     pub async fn user(&self, user: i64) -> Result<Option<UserSettings>, StoreError> {
-        let mut stripe = self.inner.lock_user(user);
-        if let Some(settings) = stripe.settings.get(&user) {
-            return Ok(Some(settings.clone()));
-        }
-        // Read under the lock, so a save cannot slip in between the read and keeping it.
+        let writes_before = {
+            let stripe = self.inner.lock_user(user);
+            if let Some(settings) = stripe.settings.get(&user) {
+                return Ok(Some(settings.clone()));
+            }
+            stripe.settings_writes
+        };
+        // Read without the lock, which may wait for the disk; kept only if no save or
+        // delete on the stripe could have slipped in between.
         let settings: Option<UserSettings> = self
             .inner
             .users
             .get(user_prefix(user))?
             .and_then(|value| decode(USERS, &value));
         if let Some(settings) = &settings {
-            stripe.keep_settings(settings);
+            let mut stripe = self.inner.lock_user(user);
+            if stripe.settings_writes == writes_before {
+                stripe.keep_settings(settings);
+            }
         }
         Ok(settings)
     }
@@ -560,7 +580,7 @@ impl Store {
         {
             let mut stripe = self.inner.lock_user(settings.user);
             // Forgotten first: if the insert fails, the next read goes to the tree.
-            stripe.settings.remove(&settings.user);
+            stripe.settings_changing(settings.user);
             self.inner.users.insert(user_prefix(settings.user), value)?;
             stripe.keep_settings(settings);
         }
@@ -613,9 +633,9 @@ impl Store {
                 }
                 Ok(())
             };
+            stripe.settings_changing(user);
             let forgotten = forget();
             stripe.meals_changed(user);
-            stripe.settings.remove(&user);
             forgotten?;
         }
         self.durable().await?;

@@ -1183,3 +1183,43 @@ async fn settings_read_back_as_last_saved() {
         Some(settings(10_007))
     );
 }
+
+/// `update_user` changes settings atomically: many changes at once, each building on what
+/// the one before stored, lose none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn settings_updates_at_the_same_moment_all_stay() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).expect("open");
+    let mut alice = settings(ALICE);
+    alice.last_tip_id = Some(String::new());
+    store.save_user(&alice).await.expect("save");
+    let updates: Vec<_> = (0..40)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .update_user(ALICE, |stored| {
+                        let mut settings = stored?;
+                        let mut tips = settings.last_tip_id.unwrap_or_default();
+                        tips.push(char::from(b'a' + n % 26));
+                        settings.last_tip_id = Some(tips);
+                        Some(settings)
+                    })
+                    .await
+                    .expect("update")
+            })
+        })
+        .collect();
+    for update in updates {
+        assert!(update.await.expect("task").is_some());
+    }
+    let stored = store.user(ALICE).await.expect("read").expect("settings");
+    assert_eq!(stored.last_tip_id.map(|tips| tips.len()), Some(40));
+    // Someone without settings: nothing is created unless the change says so.
+    let nothing = store
+        .update_user(BOB, |stored| stored)
+        .await
+        .expect("update");
+    assert_eq!(nothing, None);
+    assert_eq!(store.user(BOB).await.expect("read"), None);
+}

@@ -97,6 +97,9 @@ pub struct Engine {
 /// A person as the engine sees them: their settings, or the defaults for someone new.
 struct Person {
     settings: UserSettings,
+    /// The settings as read from the store (`None` for someone who has not set anything
+    /// yet), so that saving applies only what this input changed (see [`Engine::save`]).
+    read: Option<UserSettings>,
     /// Whether `settings` is stored (false for someone who has not set anything yet).
     known: bool,
     clock: DayClock,
@@ -195,7 +198,8 @@ impl Engine {
     // ----- people -----
 
     async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
-        let (settings, known) = match self.store.user(user).await? {
+        let read = self.store.user(user).await?;
+        let (settings, known) = match read.clone() {
             Some(settings) => (settings, true),
             None => {
                 let mut settings = UserSettings::new(user, Tz::UTC, at);
@@ -210,14 +214,33 @@ impl Engine {
             .unwrap_or_else(|| self.diary.clock(Tz::UTC));
         Ok(Person {
             settings,
+            read,
             known,
             clock,
         })
     }
 
+    /// Stores what this input changed in the person's settings. Only the fields it changed
+    /// are written over what is stored now: the digest may have recorded a day or a tip
+    /// since the settings were read, and that must stay.
     async fn save(&self, person: &mut Person, at: DateTime<Utc>) -> Result<()> {
         person.settings.updated_at = at;
-        self.store.save_user(&person.settings).await?;
+        let changed = &person.settings;
+        let read = person.read.as_ref();
+        let saved = self
+            .store
+            .update_user(changed.user, |stored| {
+                Some(match (stored, read) {
+                    (Some(stored), Some(read)) => stored.with_changes(read, changed),
+                    // Nothing stored, or nothing was when this input began: all of it.
+                    _ => changed.clone(),
+                })
+            })
+            .await?;
+        if let Some(saved) = saved {
+            person.settings = saved;
+        }
+        person.read = Some(person.settings.clone());
         person.known = true;
         self.settings_changed(person.settings.user);
         Ok(())

@@ -424,19 +424,22 @@ async fn record(
     day: NaiveDate,
     tip: Option<&str>,
 ) -> Result<Option<Recorded>, StoreError> {
-    let Some(mut settings) = store.user(user).await? else {
-        return Ok(None);
-    };
-    let before = Recorded {
-        last_digest_day: settings.last_digest_day,
-        last_tip_id: settings.last_tip_id.clone(),
-    };
-    settings.last_digest_day = Some(day);
-    if let Some(tip) = tip {
-        settings.last_tip_id = Some(tip.to_string());
-    }
-    store.save_user(&settings).await?;
-    Ok(Some(before))
+    let mut before = None;
+    store
+        .update_user(user, |stored| {
+            let mut settings = stored?;
+            before = Some(Recorded {
+                last_digest_day: settings.last_digest_day,
+                last_tip_id: settings.last_tip_id.clone(),
+            });
+            settings.last_digest_day = Some(day);
+            if let Some(tip) = tip {
+                settings.last_tip_id = Some(tip.to_string());
+            }
+            Some(settings)
+        })
+        .await?;
+    Ok(before)
 }
 
 /// Undoes [`record`] after a failed send, unless something newer was recorded since.
@@ -446,25 +449,30 @@ async fn unrecord(
     day: NaiveDate,
     before: Recorded,
 ) -> Result<(), StoreError> {
-    let Some(mut settings) = store.user(user).await? else {
-        return Ok(());
-    };
-    if settings.last_digest_day != Some(day) {
-        return Ok(());
-    }
-    settings.last_digest_day = before.last_digest_day;
-    settings.last_tip_id = before.last_tip_id;
-    store.save_user(&settings).await
+    store
+        .update_user(user, |stored| {
+            let mut settings = stored?;
+            if settings.last_digest_day != Some(day) {
+                return None;
+            }
+            settings.last_digest_day = before.last_digest_day;
+            settings.last_tip_id = before.last_tip_id;
+            Some(settings)
+        })
+        .await?;
+    Ok(())
 }
 
 async fn mark_inactive(store: &Store, user: i64) -> Result<(), StoreError> {
-    let Some(mut settings) = store.user(user).await? else {
-        return Ok(());
-    };
-    if settings.active {
-        settings.active = false;
-        store.save_user(&settings).await?;
-    }
+    store
+        .update_user(user, |stored| {
+            let mut settings = stored?;
+            settings.active.then(|| {
+                settings.active = false;
+                settings
+            })
+        })
+        .await?;
     Ok(())
 }
 

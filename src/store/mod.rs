@@ -576,15 +576,45 @@ impl Store {
     /// Stores `settings` for `settings.user`, replacing what was there. Durable when it
     /// returns.
     pub async fn save_user(&self, settings: &UserSettings) -> Result<(), StoreError> {
-        let value = encode("user", settings)?;
-        {
-            let mut stripe = self.inner.lock_user(settings.user);
+        self.update_user(settings.user, |_| Some(settings.clone()))
+            .await
+            .map(|_| ())
+    }
+
+    /// Changes `user`'s settings atomically: `change` gets what is stored (`None` for
+    /// someone without settings) and returns what to store instead, or `None` to leave it.
+    /// No other write of their settings lands between the read and the write, so changes to
+    /// different fields made at the same moment (a digest recorded as the person sets their
+    /// zone) all stay. `change` runs under the user's lock: keep it short. Returns what was
+    /// stored, if anything; durable when it returns.
+    pub async fn update_user(
+        &self,
+        user: i64,
+        change: impl FnOnce(Option<UserSettings>) -> Option<UserSettings>,
+    ) -> Result<Option<UserSettings>, StoreError> {
+        let stored = {
+            let mut stripe = self.inner.lock_user(user);
+            let current = match stripe.settings.get(&user) {
+                Some(settings) => Some(settings.clone()),
+                None => self
+                    .inner
+                    .users
+                    .get(user_prefix(user))?
+                    .and_then(|value| decode(USERS, &value)),
+            };
+            let Some(mut settings) = change(current) else {
+                return Ok(None);
+            };
+            settings.user = user;
+            let value = encode("user", &settings)?;
             // Forgotten first: if the insert fails, the next read goes to the tree.
-            stripe.settings_changing(settings.user);
-            self.inner.users.insert(user_prefix(settings.user), value)?;
-            stripe.keep_settings(settings);
-        }
-        self.durable().await
+            stripe.settings_changing(user);
+            self.inner.users.insert(user_prefix(user), value)?;
+            stripe.keep_settings(&settings);
+            settings
+        };
+        self.durable().await?;
+        Ok(Some(stored))
     }
 
     /// Every user's settings, in chat id order (for the digest). Unreadable records are

@@ -122,6 +122,45 @@ impl UserSettings {
     pub fn clock(&self) -> Option<DayClock> {
         DayClock::with_cutoff(self.tz()?, self.day_cutoff).ok()
     }
+
+    /// These settings with every field that differs between `read` and `changed` taken from
+    /// `changed`: a change made to a copy read earlier, applied to settings that others may
+    /// have changed since, so that their changes to other fields stay (the digest recording
+    /// its day while the person sets their zone). The user is kept.
+    pub fn with_changes(mut self, read: &UserSettings, changed: &UserSettings) -> UserSettings {
+        fn take<T: PartialEq + Clone>(field: &mut T, read: &T, changed: &T) {
+            if read != changed {
+                field.clone_from(changed);
+            }
+        }
+        // Every field but `user`, listed so that a new field is a compile error here.
+        let UserSettings {
+            user: _,
+            zone,
+            digest_at,
+            day_cutoff,
+            last_tip_id,
+            last_digest_day,
+            active,
+            experiment,
+            created_at,
+            updated_at,
+        } = changed;
+        take(&mut self.zone, &read.zone, zone);
+        take(&mut self.digest_at, &read.digest_at, digest_at);
+        take(&mut self.day_cutoff, &read.day_cutoff, day_cutoff);
+        take(&mut self.last_tip_id, &read.last_tip_id, last_tip_id);
+        take(
+            &mut self.last_digest_day,
+            &read.last_digest_day,
+            last_digest_day,
+        );
+        take(&mut self.active, &read.active, active);
+        take(&mut self.experiment, &read.experiment, experiment);
+        take(&mut self.created_at, &read.created_at, created_at);
+        take(&mut self.updated_at, &read.updated_at, updated_at);
+        self
+    }
 }
 
 /// `version` then `value` as JSON.
@@ -258,6 +297,32 @@ pub(crate) fn decode_meal_pointer(tree: &'static str, value: &[u8]) -> Option<i6
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn changes_to_a_copy_keep_what_others_changed_meanwhile() {
+        use super::UserSettings;
+        use chrono::{NaiveDate, TimeZone, Utc};
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+            .single()
+            .expect("instant");
+        let read = UserSettings::new(5, chrono_tz::Europe::Berlin, at);
+        // The person moves to Tokyo on their copy...
+        let mut changed = read.clone();
+        changed.zone = "Asia/Tokyo".to_string();
+        changed.updated_at = at + chrono::TimeDelta::minutes(1);
+        // ...while the digest records the day it sent on the stored settings.
+        let mut stored = read.clone();
+        stored.last_digest_day = NaiveDate::from_ymd_opt(2026, 11, 20);
+        stored.last_tip_id = Some("fibre".to_string());
+        let merged = stored.clone().with_changes(&read, &changed);
+        assert_eq!(merged.zone, "Asia/Tokyo");
+        assert_eq!(merged.updated_at, changed.updated_at);
+        assert_eq!(merged.last_digest_day, stored.last_digest_day);
+        assert_eq!(merged.last_tip_id, stored.last_tip_id);
+        // Nothing changed on the copy: the stored settings stand.
+        assert_eq!(stored.clone().with_changes(&read, &read), stored);
+    }
+
     use super::*;
 
     fn record(json: &str) -> Vec<u8> {

@@ -322,17 +322,21 @@ pub(crate) async fn set_active(
     chat: ChatId,
     active: bool,
 ) -> Result<bool, StoreError> {
-    let Some(mut settings) = store.user(chat.0).await? else {
-        return Ok(false);
-    };
-    if settings.active == active {
-        return Ok(false);
+    let changed = store
+        .update_user(chat.0, |stored| {
+            let mut settings = stored?;
+            (settings.active != active).then(|| {
+                settings.active = active;
+                settings.updated_at = Utc::now();
+                settings
+            })
+        })
+        .await?
+        .is_some();
+    if changed {
+        tracing::info!(chat = chat.0, active, "chat activity changed");
     }
-    settings.active = active;
-    settings.updated_at = Utc::now();
-    store.save_user(&settings).await?;
-    tracing::info!(chat = chat.0, active, "chat activity changed");
-    Ok(true)
+    Ok(changed)
 }
 
 /// The engine's buttons as an inline keyboard; `None` when there are none.

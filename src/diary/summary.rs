@@ -161,7 +161,7 @@ impl WeekTally {
         true
     }
 
-    /// The tally of `day` (empty if nothing is logged that day or it is in another week).
+    /// The tally of `day`; `None` if nothing is logged that day or it is in another week.
     pub fn day(&self, day: NaiveDate) -> Option<&DayTally> {
         self.days
             .iter()

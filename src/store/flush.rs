@@ -11,7 +11,7 @@
 //! The flush itself is sled's blocking `flush`, run on tokio's blocking pool, rather than
 //! `flush_async`: that one hands the work to sled's own pool, whose queue wakes every idle
 //! I/O thread (seven) for each job, and on a machine with two cores those wake-ups compete
-//! with the caller. Measured, one insert with a flush took 48-52 µs this way against 55-61
+//! with the caller. Measured, one insert with a flush took 48-54 µs this way against 52-61
 //! with `flush_async`, and the engine prepares its reply on the freed core while the flush
 //! runs (see `Store::log_meal_and`).
 

@@ -149,7 +149,7 @@ struct Stripe {
     /// For each user whose meals changed since the store was opened: how many times they
     /// did (see [`Store::revision`]). Raised after each change lands, under the lock, so a
     /// reader that took a revision and then read the meals saw at least every change up to
-    /// it. About 24 bytes a user, like `highest_message`.
+    /// it (see `Stripe::change_meals`). About 24 bytes a user, like `highest_message`.
     revisions: FxHashMap<i64, u64>,
     /// Settings read or saved lately, decoded: a meal needs its person's zone, and decoding
     /// the JSON record each time cost more than the rest of the look-up. Changed only under
@@ -207,11 +207,18 @@ impl Stripe {
         self.settings.insert(settings.user, settings.clone());
     }
 
-    /// Notes that `user`'s meals have just changed, or may have (a write that failed
-    /// half-way counts too: a revision too many costs a reader one fresh read, one too few
-    /// would leave it trusting a stale copy).
-    fn meals_changed(&mut self, user: i64) {
+    /// Runs `write`, a change to `user`'s meals, then raises their revision whether it
+    /// succeeded or not (a write that failed half-way may have changed something: a revision
+    /// too many costs a reader one fresh read, one too few would leave it trusting a stale
+    /// copy).
+    fn change_meals<T>(
+        &mut self,
+        user: i64,
+        write: impl FnOnce() -> Result<T, sled::Error>,
+    ) -> Result<T, sled::Error> {
+        let written = write();
         *self.revisions.entry(user).or_default() += 1;
+        written
     }
 }
 
@@ -322,9 +329,7 @@ impl Store {
                 }
                 None => {
                     stripe.raise(user, message_id);
-                    let inserted = meals.insert(&key[..], value);
-                    stripe.meals_changed(user);
-                    inserted?;
+                    stripe.change_meals(user, || meals.insert(&key[..], value))?;
                     LogOutcome::Stored(EntryId::of(entry.logged_at, message_id))
                 }
             }
@@ -372,9 +377,7 @@ impl Store {
                             batch.remove(&meal_key(user, day, message_id)[..]);
                         }
                         batch.insert(&new_key[..], value);
-                        let applied = meals.apply_batch(batch);
-                        stripe.meals_changed(user);
-                        applied?;
+                        stripe.change_meals(user, || meals.apply_batch(batch))?;
                         Some(EntryId::of(entry.logged_at, message_id))
                     }
                 },
@@ -405,9 +408,8 @@ impl Store {
                     {
                         // The marker keeps the message processed (see `layout`).
                         let marker = encode_undone(stored.logged_at, day);
-                        let inserted = meals.insert(&meal_key(user, day, message_id)[..], marker);
-                        stripe.meals_changed(user);
-                        inserted?;
+                        let key = meal_key(user, day, message_id);
+                        stripe.change_meals(user, || meals.insert(&key[..], marker))?;
                         true
                     }
                     _ => false,
@@ -650,7 +652,8 @@ impl Store {
         let mut removed = 0;
         {
             let mut stripe = trees.lock_user(user);
-            let mut forget = || -> Result<(), sled::Error> {
+            stripe.settings_changing(user);
+            stripe.change_meals(user, || {
                 // Settings last: until they go, the user is still known and a retry is
                 // offered.
                 for tree in [&trees.meals, &trees.ratings, &trees.users] {
@@ -662,11 +665,7 @@ impl Store {
                     tree.apply_batch(batch)?;
                 }
                 Ok(())
-            };
-            stripe.settings_changing(user);
-            let forgotten = forget();
-            stripe.meals_changed(user);
-            forgotten?;
+            })?;
         }
         self.durable().await?;
         Ok(removed)

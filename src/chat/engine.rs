@@ -97,15 +97,19 @@ pub struct Engine {
 /// A person as the engine sees them: their settings, or the defaults for someone new.
 struct Person {
     settings: UserSettings,
-    /// The settings as read from the store (`None` for someone who has not set anything
-    /// yet), so that saving applies only what this input changed (see [`Engine::save`]).
+    /// The settings as stored when read or last saved (`None` for someone who has not set
+    /// anything yet), so that saving applies only what this input changed (see
+    /// [`Engine::save`]).
     read: Option<UserSettings>,
-    /// Whether `settings` is stored (false for someone who has not set anything yet).
-    known: bool,
     clock: DayClock,
 }
 
 impl Person {
+    /// Whether they have settings stored (not so for someone who has not set anything yet).
+    fn known(&self) -> bool {
+        self.read.is_some()
+    }
+
     fn tz(&self) -> Tz {
         self.clock.tz()
     }
@@ -199,13 +203,13 @@ impl Engine {
 
     async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
         let read = self.store.user(user).await?;
-        let (settings, known) = match read.clone() {
-            Some(settings) => (settings, true),
+        let settings = match read.clone() {
+            Some(settings) => settings,
             None => {
                 let mut settings = UserSettings::new(user, Tz::UTC, at);
                 settings.digest_at = Some(DEFAULT_DIGEST_AT);
                 settings.day_cutoff = self.diary.day_cutoff;
-                (settings, false)
+                settings
             }
         };
         // A zone this build no longer knows falls back to UTC rather than locking them out.
@@ -215,7 +219,6 @@ impl Engine {
         Ok(Person {
             settings,
             read,
-            known,
             clock,
         })
     }
@@ -241,7 +244,6 @@ impl Engine {
             person.settings = saved;
         }
         person.read = Some(person.settings.clone());
-        person.known = true;
         self.settings_changed(person.settings.user);
         Ok(())
     }
@@ -282,7 +284,7 @@ impl Engine {
             Some(SmallTalk::Greeting) => {
                 let person = self.person(user, at).await?;
                 let mut reply = String::from("Hi! ");
-                if !person.known {
+                if !person.known() {
                     reply.push_str(ZONE_QUESTION);
                     reply.push_str("\n\n");
                 }
@@ -366,7 +368,7 @@ impl Engine {
             today
         };
         let entry = Entry::from_meal(meal, text, at, day);
-        let first_time = !person.known;
+        let first_time = !person.known();
         if first_time {
             self.save(&mut person, at).await?;
         }
@@ -670,7 +672,7 @@ impl Engine {
 
     async fn start(&self, user: i64, at: DateTime<Utc>) -> Result<Reply> {
         let person = self.person(user, at).await?;
-        if person.known {
+        if person.known() {
             return Ok(Reply::text(format!(
                 "Welcome back! Your time zone is {}. Tell me what you eat and I'll keep the diary.\n\n{EXAMPLES}",
                 escape(person.tz().name())
@@ -871,7 +873,7 @@ impl Engine {
         category: Category,
     ) -> Result<Outcome> {
         let mut person = self.person(user, at).await?;
-        if !person.known {
+        if !person.known() {
             return Ok(Outcome::notice(EXPIRED));
         }
         let today = person.clock.local_day(at);
@@ -1091,7 +1093,7 @@ impl Engine {
     async fn rate_today(&self, user: i64, at: DateTime<Utc>, rating: u8) -> Result<Outcome> {
         let mut person = self.person(user, at).await?;
         let today = person.clock.local_day(at);
-        if !person.known {
+        if !person.known() {
             self.save(&mut person, at).await?;
         }
         self.rate(user, at, today, rating).await?;
@@ -1149,7 +1151,7 @@ impl Engine {
                 if day > today || day < earliest {
                     return Ok(Outcome::notice(EXPIRED));
                 }
-                if !person.known {
+                if !person.known() {
                     self.save(&mut person, at).await?;
                 }
                 self.rate(user, at, day, rating).await?;

@@ -406,20 +406,18 @@ impl Engine {
     ) -> Result<Reply> {
         let id = outcome.id();
         let day = entry.local_day;
+        // Read before the week is, so it also stamps a week read below (see `week_cache`).
+        let revision = self.store.revision(user);
         let kept = match outcome {
-            LogOutcome::Stored(_) => self.weeks.add_logged(
-                user,
-                revision_before,
-                self.store.revision(user),
-                entry,
-                &self.diary.score,
-            ),
+            LogOutcome::Stored(_) => {
+                self.weeks
+                    .add_logged(user, revision_before, revision, entry, &self.diary.score)
+            }
             LogOutcome::Duplicate(_) => None,
         };
         let standing = match kept {
             Some(standing) => standing,
             None => {
-                let revision = self.store.revision(user);
                 let week = person.clock.week_of(day);
                 // The whole week, not just up to the meal's day: the tally is kept for the
                 // next meal, which may be on a later day.

@@ -423,7 +423,9 @@ fn raw_value(entry: &Entry) -> Vec<u8> {
     let mut value = entry.text.as_bytes().to_vec();
     for item in &entry.items {
         value.extend_from_slice(item.food.as_bytes());
-        value.extend_from_slice(item.plant.as_deref().unwrap_or("").as_bytes());
+        for plant in &item.plants {
+            value.extend_from_slice(plant.as_bytes());
+        }
         value.extend_from_slice(&[0; 9]);
     }
     value

@@ -31,7 +31,7 @@ use std::sync::Arc;
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// A food lexicon to use instead of the built-in config/foods.toml.
+    /// A food lexicon (a folder like config/foods, or one file) to use instead of the built-in one.
     #[arg(long, global = true, env = "GUTSKIN_FOODS")]
     foods: Option<PathBuf>,
     /// A knowledge base to use instead of the built-in config/knowledge.toml.

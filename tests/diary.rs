@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| Lexicon::builtin().expect("config/foods.toml loads"))
+    LEXICON.get_or_init(|| Lexicon::builtin().expect("config/foods loads"))
 }
 
 fn weights() -> ScoreWeights {

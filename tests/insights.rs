@@ -514,7 +514,7 @@ fn an_experiment_compares_the_two_weeks_before_with_the_days_since() {
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| Lexicon::builtin().expect("config/foods.toml loads"))
+    LEXICON.get_or_init(|| Lexicon::builtin().expect("config/foods loads"))
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 #[test]
 fn builtin_lexicon_loads_with_at_least_400_foods() {
-    let lexicon = Lexicon::builtin().expect("config/foods.toml loads");
+    let lexicon = Lexicon::builtin().expect("config/foods loads");
     assert!(
         lexicon.foods().len() >= 400,
         "{} foods",
@@ -30,7 +30,7 @@ fn every_entry_is_well_formed() {
             food.name
         );
         assert!((0.0..=100.0).contains(&food.fibre_100g), "{}", food.name);
-        if let Some(plant) = &food.plant {
+        for plant in &food.plants {
             assert!(!plant.trim().is_empty(), "{}", food.name);
         }
         // Each food is found by its own name.
@@ -69,12 +69,61 @@ fn no_synonym_belongs_to_two_foods() {
     }
 }
 
+/// The built-in files with `extra` as one more file.
+fn with_file(extra: &'static str) -> Result<Lexicon, LexiconError> {
+    Lexicon::from_files(
+        BUILTIN_LEXICON
+            .iter()
+            .copied()
+            .chain([("extra.toml", extra)]),
+    )
+}
+
+#[test]
+fn every_file_of_the_folder_is_built_in() {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/config/foods");
+    let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+        .expect("config/foods")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let mut built_in: Vec<String> = BUILTIN_LEXICON.iter().map(|(name, _)| name.to_string()).collect();
+    built_in.sort();
+    assert_eq!(on_disk, built_in);
+    // Loading the folder gives the same lexicon as the built-in copy.
+    let loaded = Lexicon::load(std::path::Path::new(folder)).expect("the folder loads");
+    assert_eq!(loaded.foods().len(), Lexicon::builtin().unwrap().foods().len());
+}
+
+#[test]
+fn a_dish_takes_plants_and_categories_from_its_parts() {
+    let lexicon = with_file(
+        "[[food]]\nname = \"test bean bowl\"\nparts = [\"kidney beans\", \"rice\"]\n\
+         portion = \"1 bowl\"\nportion_g = 300\nfibre_100g = 3.0\nfdc = \"test\"\n",
+    )
+    .expect("loads");
+    let dish = lexicon.lookup("test bean bowl").expect("the dish");
+    assert!(dish.categories.contains(Category::Fiber));
+    assert_eq!(dish.plants.len(), 2, "{:?}", dish.plants);
+    let unknown = with_file(
+        "[[food]]\nname = \"test bowl\"\nparts = [\"unobtainium\"]\n\
+         portion = \"1 bowl\"\nportion_g = 300\nfibre_100g = 3.0\nfdc = \"test\"\n",
+    );
+    assert!(matches!(unknown, Err(LexiconError::Entry { .. })), "{unknown:?}");
+}
+
+#[test]
+fn one_rules_table_is_required() {
+    let foods_only = Lexicon::from_files(BUILTIN_LEXICON.iter().copied().skip(1));
+    assert!(matches!(foods_only, Err(LexiconError::Rules(0))));
+}
+
 #[test]
 fn a_shared_phrase_is_rejected() {
-    let text = BUILTIN_LEXICON.to_string()
-        + "\n[[food]]\nname = \"my blueberries\"\nalso = [\"Blueberries\"]\ncats = []\n\
+    let extra = "\n[[food]]\nname = \"my blueberries\"\nalso = [\"Blueberries\"]\ncats = []\n\
            portion = \"1 cup\"\nportion_g = 148\nfibre_100g = 2.4\nfdc = \"Blueberries, raw\"\n";
-    match Lexicon::from_toml(&text) {
+    match with_file(extra) {
         Err(LexiconError::DuplicatePhrase { second, .. }) => assert_eq!(second, "my blueberries"),
         other => panic!("expected a duplicate phrase error, got {other:?}"),
     }
@@ -82,10 +131,11 @@ fn a_shared_phrase_is_rejected() {
 
 #[test]
 fn an_unknown_category_is_rejected() {
-    let text = BUILTIN_LEXICON.replacen("cats = [\"sugar\"]", "cats = [\"sugary\"]", 1);
+    let extra = "[[food]]\nname = \"test sweet\"\ncats = [\"sugary\"]\nportion = \"1\"\n\
+        portion_g = 10\nfibre_100g = 0\nfdc = \"test\"\n";
     assert!(matches!(
-        Lexicon::from_toml(&text),
-        Err(LexiconError::Toml(_))
+        with_file(extra),
+        Err(LexiconError::Toml { file, .. }) if file == "extra.toml"
     ));
 }
 

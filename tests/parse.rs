@@ -163,7 +163,7 @@ fn several_meals_in_one_message() {
     let dal = meal
         .items
         .iter()
-        .find(|i| i.plant == Some("lentil"))
+        .find(|i| i.plants.iter().any(|p| p == "lentil"))
         .expect("dal");
     assert_eq!(dal.meal, Some("dinner"));
     assert!(meal.categories.contains(Category::Omega3));

@@ -26,12 +26,14 @@ fn meal(text: &str, logged_at: DateTime<Utc>, local_day: NaiveDate) -> Entry {
     Entry {
         logged_at,
         local_day,
+        eaten_at: None,
+        unrecognised: Vec::new(),
         text: text.to_string(),
         items: vec![LoggedItem {
             food: text.split_whitespace().next().unwrap_or("oats").to_string(),
             quantity: 1.0,
             categories: CategorySet::EMPTY,
-            plant: Some("oat".to_string()),
+            plants: vec!["oat".to_string()],
             fibre_g: 4.0,
         }],
     }
@@ -491,7 +493,7 @@ async fn a_database_in_the_first_layout_is_migrated_when_opened() {
         .map(|item| item.food.as_str())
         .collect();
     assert_eq!(foods, ["porridge", "kefir"]);
-    assert_eq!(day[0].entry.items[0].plant.as_deref(), Some("oat"));
+    assert_eq!(day[0].entry.items[0].plants, ["oat"]);
     assert_eq!(day[0].entry.items[0].fibre_g, 4.2);
     assert_eq!(day[0].entry.items[1].quantity, 0.5);
     // Both messages stay processed, the undone one included.

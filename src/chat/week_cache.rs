@@ -166,6 +166,8 @@ mod tests {
         Entry {
             logged_at: at(day, hour),
             local_day: at(day, hour).date_naive(),
+            eaten_at: None,
+            unrecognised: Vec::new(),
             text: String::new(),
             items: foods
                 .iter()
@@ -177,7 +179,7 @@ mod tests {
                         set.insert(category);
                         set
                     },
-                    plant: Some(food.to_string()),
+                    plants: vec![food.to_string()],
                     fibre_g: 2.3,
                 })
                 .collect(),

@@ -9,7 +9,7 @@
 //! describes the meal and when it was eaten.
 
 use crate::food::{CategorySet, Meal};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The lowest and highest skin ratings (the 1-5 buttons).
@@ -27,9 +27,10 @@ pub struct LoggedItem {
     /// Portions, 1 unless the message said otherwise.
     pub quantity: f32,
     pub categories: CategorySet,
-    /// The plant it counts as towards the week's variety ("oat"), if it is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plant: Option<String>,
+    /// The plants it counts as towards the week's variety: "oat" for porridge, kidney bean
+    /// and rice for rajma chawal, none for a non-plant food.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plants: Vec<String>,
     /// Estimated grams of fibre for the quantity eaten.
     pub fibre_g: f32,
 }
@@ -42,10 +43,17 @@ pub struct Entry {
     /// The diary day it counts for in the user's zone: usually the day of `logged_at`, the
     /// day before for "yesterday: ..." or before the cutoff.
     pub local_day: NaiveDate,
+    /// The local time it was eaten, when the message said ("at 8am", "last night").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eaten_at: Option<NaiveTime>,
     /// The message as the user wrote it.
     pub text: String,
     /// The foods eaten; foods the message negated ("no sugar") are not kept.
     pub items: Vec<LoggedItem>,
+    /// Words of the message that looked like food the lexicon did not know ("horta"), kept
+    /// so that a later lexicon can read the entry again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unrecognised: Vec<String>,
 }
 
 impl Entry {
@@ -64,15 +72,17 @@ impl Entry {
                 food: item.food.to_string(),
                 quantity: item.quantity,
                 categories: item.categories,
-                plant: item.plant.map(str::to_string),
+                plants: item.plants.iter().map(|p| p.to_string()).collect(),
                 fibre_g: item.fibre_g,
             })
             .collect();
         Entry {
             logged_at,
             local_day,
+            eaten_at: None,
             text: text.into(),
             items,
+            unrecognised: meal.unrecognised.iter().map(|w| w.to_string()).collect(),
         }
     }
 
@@ -97,7 +107,8 @@ impl Entry {
     /// Distinct plants in the entry, in the order they were named.
     pub fn plants(&self) -> Vec<&str> {
         let mut plants: Vec<&str> = Vec::new();
-        for plant in self.items.iter().filter_map(|item| item.plant.as_deref()) {
+        for plant in self.items.iter().flat_map(|item| &item.plants) {
+            let plant = plant.as_str();
             if !plants.contains(&plant) {
                 plants.push(plant);
             }

@@ -83,7 +83,7 @@ impl DayTally {
         for item in &entry.items {
             self.categories = self.categories.union(item.categories);
             self.fibre_g += sane_grams(item.fibre_g);
-            if let Some(plant) = &item.plant {
+            for plant in &item.plants {
                 if !self.plants.contains(plant) {
                     self.plants.push(plant.clone());
                 }

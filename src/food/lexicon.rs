@@ -1,5 +1,9 @@
-//! The food lexicon: foods and drinks from `config/foods.toml`, the words that steer the parser
-//! (negations, quantities, units, meal labels), and the phrase automaton built from them.
+//! The food lexicon: foods and drinks from the files of `config/foods/`, the words that steer
+//! the parser (negations, quantities, units, meal labels), and the phrase automaton built from
+//! them.
+//!
+//! The lexicon is several TOML files, one `rules.toml` holding `[rules]` and the rest holding
+//! `[[food]]` entries by kind (plants, dishes, chains, drinks ...), read as one.
 //!
 //! Invariants checked when the lexicon is built, so a bad edit to the file fails loudly at
 //! start-up and in `cargo test` rather than misreading meals later:
@@ -20,8 +24,28 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The lexicon shipped with the binary, so the parser works from any directory.
-pub const BUILTIN_LEXICON: &str = include_str!("../../config/foods.toml");
+/// The lexicon's files shipped with the binary, so the parser works from any directory: each
+/// file's name in `config/foods/` and its text. A test checks that every file of that folder
+/// is listed here.
+pub const BUILTIN_LEXICON: &[(&str, &str)] = &[
+    ("rules.toml", include_str!("../../config/foods/rules.toml")),
+    ("plants.toml", include_str!("../../config/foods/plants.toml")),
+    ("animal.toml", include_str!("../../config/foods/animal.toml")),
+    ("dishes.toml", include_str!("../../config/foods/dishes.toml")),
+    ("british_irish.toml", include_str!("../../config/foods/british_irish.toml")),
+    ("american.toml", include_str!("../../config/foods/american.toml")),
+    ("latin_american.toml", include_str!("../../config/foods/latin_american.toml")),
+    ("mediterranean.toml", include_str!("../../config/foods/mediterranean.toml")),
+    ("middle_eastern.toml", include_str!("../../config/foods/middle_eastern.toml")),
+    ("west_african.toml", include_str!("../../config/foods/west_african.toml")),
+    ("south_asian.toml", include_str!("../../config/foods/south_asian.toml")),
+    ("east_asian.toml", include_str!("../../config/foods/east_asian.toml")),
+    ("nordic_eastern_european.toml", include_str!("../../config/foods/nordic_eastern_european.toml")),
+    ("chains.toml", include_str!("../../config/foods/chains.toml")),
+    ("snacks_sweets.toml", include_str!("../../config/foods/snacks_sweets.toml")),
+    ("drinks.toml", include_str!("../../config/foods/drinks.toml")),
+    ("condiments_and_more.toml", include_str!("../../config/foods/condiments_and_more.toml")),
+];
 
 /// English words of five or more letters, one a line (`#` starts a comment line). A typo is
 /// only corrected when the word is not a real word: without this guard "absolute" would read
@@ -35,8 +59,13 @@ pub enum LexiconError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the lexicon is not valid: {0}")]
-    Toml(#[from] toml::de::Error),
+    #[error("{file} is not a valid lexicon file: {source}")]
+    Toml {
+        file: String,
+        source: toml::de::Error,
+    },
+    #[error("the lexicon needs exactly one [rules] table, found {0}")]
+    Rules(usize),
     #[error("food {food:?}: {problem}")]
     Entry { food: String, problem: String },
     #[error("phrase {phrase:?} belongs to both {first:?} and {second:?}")]
@@ -65,8 +94,14 @@ struct FoodRecord {
     name: String,
     #[serde(default)]
     also: Vec<String>,
+    #[serde(default)]
     cats: CategorySet,
     plant: Option<String>,
+    #[serde(default)]
+    kinds: Vec<KindRecord>,
+    #[serde(default)]
+    parts: Vec<String>,
+    chain: Option<ChainKind>,
     portion: String,
     portion_g: f32,
     fibre_100g: f32,
@@ -79,6 +114,28 @@ struct FoodRecord {
     unit: bool,
     #[serde(default)]
     adjective: bool,
+}
+
+/// A named kind of a food, shown under its own name: `"flat white"`, or with spellings of
+/// its own, `{ name = "cappuccino", also = ["cappucino"] }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KindRecord {
+    Name(String),
+    Spelled {
+        name: String,
+        #[serde(default)]
+        also: Vec<String>,
+    },
+}
+
+impl KindRecord {
+    fn into_parts(self) -> (String, Vec<String>) {
+        match self {
+            KindRecord::Name(name) => (name, Vec::new()),
+            KindRecord::Spelled { name, also } => (name, also),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -106,11 +163,30 @@ struct RulesRecord {
     fuzzy: FuzzyRules,
 }
 
+/// One file of the lexicon: the rules, foods, or both.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct LexiconFile {
+    rules: Option<RulesRecord>,
+    #[serde(default)]
+    food: Vec<FoodRecord>,
+}
+
+/// All files of the lexicon, merged.
 struct LexiconRecord {
     rules: RulesRecord,
     food: Vec<FoodRecord>,
+}
+
+/// What a chain's name stands for when it is named in a meal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainKind {
+    /// A restaurant or takeaway: named with its dishes it is only where they came from
+    /// ("a burrito from chipotle"); named alone it is one typical meal ("had a mcdonalds").
+    Restaurant,
+    /// A shop: only ever where food came from ("salad from tesco"), never food itself.
+    Shop,
 }
 
 /// One food or drink of the lexicon.
@@ -118,11 +194,21 @@ struct LexiconRecord {
 pub struct Food {
     /// Canonical name, shown to the user.
     pub name: String,
-    /// Other names, spellings and emoji, as written in the file.
+    /// Other names, spellings and emoji, as written in the file; shown as `name`.
     pub synonyms: Vec<String>,
+    /// Named kinds of the food, each shown under its own name but counted as this food
+    /// ("flat white" and "latte" are coffee; "carling" is lager).
+    pub kinds: Vec<String>,
     pub categories: CategorySet,
-    /// The plant it counts as towards the weekly variety, if it is a plant food.
-    pub plant: Option<String>,
+    /// The plants it counts as towards the weekly variety: its own plant for a plant food
+    /// ("blueberry"), the plants of its main ingredients for a dish (rajma chawal: kidney
+    /// bean, rice), none for the rest.
+    pub plants: Vec<String>,
+    /// A dish's main ingredients (indices of other foods), from which it takes its plants
+    /// and categories.
+    pub parts: Vec<u32>,
+    /// A restaurant or shop name, which the parser reads as where food came from.
+    pub chain: Option<ChainKind>,
     /// A default portion in words ("1 cup") and in grams (or millilitres).
     pub portion: String,
     pub portion_g: f32,
@@ -142,6 +228,15 @@ pub struct Food {
 }
 
 impl Food {
+    /// The name shown for it when a phrase of `kind` named it: its own name for 0, else that
+    /// kind's name.
+    pub fn shown_name(&self, kind: u16) -> &str {
+        match kind.checked_sub(1) {
+            Some(k) => self.kinds.get(usize::from(k)).unwrap_or(&self.name),
+            None => &self.name,
+        }
+    }
+
     /// Fibre in grams of `portions` default portions.
     pub fn fibre_for_portions(&self, portions: f32) -> f32 {
         self.portion_g * portions * self.fibre_100g / 100.0
@@ -151,7 +246,9 @@ impl Food {
 /// What the automaton found.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Target {
-    Food(u32),
+    /// A food, and which of its names the phrase shows: 0 for its own name, k for its k-th
+    /// kind.
+    Food(u32, u16),
     Strip(Category),
     /// A phrase that contains a food word but names no food ("apple watch").
     NotFood,
@@ -209,23 +306,65 @@ impl std::fmt::Debug for Lexicon {
 }
 
 impl Lexicon {
-    /// The lexicon compiled into the binary from `config/foods.toml`.
+    /// The lexicon compiled into the binary from `config/foods/`.
     pub fn builtin() -> Result<Lexicon, LexiconError> {
-        Lexicon::from_toml(BUILTIN_LEXICON)
+        Lexicon::from_files(BUILTIN_LEXICON.iter().copied())
     }
 
-    /// Loads a lexicon file, for trying edits without rebuilding.
+    /// Loads a lexicon from disk, for trying edits without rebuilding: a folder (every
+    /// `*.toml` file in it, like `config/foods/`) or a single file holding rules and foods.
     pub fn load(path: &Path) -> Result<Lexicon, LexiconError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+        let io = |source| LexiconError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        Lexicon::from_toml(&text)
+        };
+        let mut files: Vec<(String, String)> = Vec::new();
+        if path.is_dir() {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(io)?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            paths.sort();
+            for file in paths {
+                let text = std::fs::read_to_string(&file).map_err(|source| LexiconError::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                files.push((file.display().to_string(), text));
+            }
+        } else {
+            let text = std::fs::read_to_string(path).map_err(io)?;
+            files.push((path.display().to_string(), text));
+        }
+        Lexicon::from_files(files.iter().map(|(name, text)| (name.as_str(), text.as_str())))
     }
 
+    /// A lexicon from one text holding both the rules and the foods.
     pub fn from_toml(text: &str) -> Result<Lexicon, LexiconError> {
-        let record: LexiconRecord = toml::from_str(text)?;
-        build(record)
+        Lexicon::from_files([("the lexicon", text)])
+    }
+
+    /// A lexicon from several files (name, text): exactly one holds `[rules]`, any may hold
+    /// foods. Foods keep the order of the files.
+    pub fn from_files<'t>(
+        files: impl IntoIterator<Item = (&'t str, &'t str)>,
+    ) -> Result<Lexicon, LexiconError> {
+        let mut rules = Vec::new();
+        let mut food = Vec::new();
+        for (name, text) in files {
+            let file: LexiconFile = toml::from_str(text).map_err(|source| LexiconError::Toml {
+                file: name.to_string(),
+                source,
+            })?;
+            rules.extend(file.rules);
+            food.extend(file.food);
+        }
+        if rules.len() != 1 {
+            return Err(LexiconError::Rules(rules.len()));
+        }
+        let rules = rules.pop().ok_or(LexiconError::Rules(0))?;
+        build(LexiconRecord { rules, food })
     }
 
     pub fn foods(&self) -> &[Food] {
@@ -246,7 +385,7 @@ impl Lexicon {
             .find(tokens.norm.as_str())
             .filter(|m| m.start() == 0 && m.end() == tokens.norm.len())?;
         match self.targets[found.pattern().as_usize()] {
-            Target::Food(id) => self.foods.get(id as usize),
+            Target::Food(id, _) => self.foods.get(id as usize),
             Target::Strip(_) | Target::NotFood | Target::Retraction => None,
         }
     }
@@ -307,9 +446,19 @@ fn word_variants(word: &str) -> Vec<String> {
 fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     let LexiconRecord { rules, food } = record;
 
+    // Each food's phrases by the name they show: its own name first, then each kind's.
+    let mut food = food;
+    let named: Vec<Vec<(String, Vec<String>)>> = food
+        .iter_mut()
+        .map(|f| {
+            std::iter::once((f.name.clone(), std::mem::take(&mut f.also)))
+                .chain(std::mem::take(&mut f.kinds).into_iter().map(KindRecord::into_parts))
+                .collect()
+        })
+        .collect();
     let mut symbols = FxHashSet::default();
-    for f in &food {
-        for phrase in std::iter::once(&f.name).chain(&f.also) {
+    for (name, also) in named.iter().flatten() {
+        for phrase in std::iter::once(name).chain(also) {
             symbols.extend(phrase.chars().filter(|&c| is_symbol_char(c)));
         }
     }
@@ -359,10 +508,15 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     let mut owner: FxHashMap<String, u32> = FxHashMap::default();
     let mut tokens = Tokens::default();
     // Last words of each food's phrases, for generating variants after all explicit phrases.
-    let mut variant_sources: Vec<(u32, String, String)> = Vec::new();
+    let mut variant_sources: Vec<(Target, String, String)> = Vec::new();
+    // Each food's `parts` as written, resolved once every phrase is known.
+    let mut part_names: Vec<Vec<String>> = Vec::with_capacity(food.len());
 
-    for (index, f) in food.into_iter().enumerate() {
+    for (index, (f, names)) in food.into_iter().zip(named).enumerate() {
         let id = index as u32;
+        if names.len() > usize::from(u16::MAX) {
+            return Err(entry_error(&f.name, "too many kinds"));
+        }
         if f.name.trim().is_empty() {
             return Err(entry_error(&f.name, "empty name"));
         }
@@ -378,7 +532,12 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
                 "fdc must name the FoodData Central item",
             ));
         }
-        for phrase in std::iter::once(&f.name).chain(&f.also) {
+        let phrases = names.iter().enumerate().flat_map(|(kind, (name, also))| {
+            std::iter::once(name)
+                .chain(also)
+                .map(move |phrase| (kind as u16, phrase))
+        });
+        for (kind, phrase) in phrases {
             tokenize(phrase, &symbols, &mut tokens);
             if tokens.list.is_empty() {
                 return Err(entry_error(
@@ -411,18 +570,24 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             }
             owner.insert(pattern.clone(), id);
             patterns.push(pattern);
-            targets.push(Target::Food(id));
+            targets.push(Target::Food(id, kind));
             let last = tokens.list.len() - 1;
             if tokens.list[last].kind == TokenKind::Word {
                 let head = tokens.norm[..tokens.list[last].norm.start].to_string();
-                variant_sources.push((id, head, tokens.text(last).to_string()));
+                variant_sources.push((Target::Food(id, kind), head, tokens.text(last).to_string()));
             }
         }
+        part_names.push(f.parts);
+        let mut names = names.into_iter();
+        let synonyms = names.next().map(|(_, also)| also).unwrap_or_default();
         foods.push(Food {
             name: f.name,
-            synonyms: f.also,
+            synonyms,
+            kinds: names.map(|(name, _)| name).collect(),
             categories: f.cats,
-            plant: f.plant,
+            plants: f.plant.into_iter().collect(),
+            parts: Vec::new(),
+            chain: f.chain,
             portion: f.portion,
             portion_g: f.portion_g,
             fibre_100g: f.fibre_100g,
@@ -435,14 +600,19 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         });
     }
 
+    resolve_parts(&mut foods, &part_names, &owner, &symbols)?;
+
     let is_common = |w: &str| {
         words
             .get(w)
             .is_some_and(|i| i.flags & (word::COMMON | word::NEGATOR | word::FILLER) != 0)
     };
-    let mut generated: Vec<(String, u32)> = Vec::new();
+    let mut generated: Vec<(String, Target)> = Vec::new();
     let mut known_variants: Vec<String> = Vec::new();
-    for (id, head, last) in &variant_sources {
+    for &(target, ref head, ref last) in &variant_sources {
+        let Target::Food(id, _) = target else {
+            continue;
+        };
         for variant in word_variants(last) {
             let single_word = head.len() <= 1;
             if single_word && is_common(&variant) {
@@ -452,17 +622,17 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             if owner.contains_key(&pattern) {
                 continue;
             }
-            owner.insert(pattern.clone(), *id);
-            generated.push((pattern, *id));
+            owner.insert(pattern.clone(), id);
+            generated.push((pattern, target));
             known_variants.push(variant);
         }
     }
     for variant in known_variants {
         words.entry(variant.into()).or_default().flags |= word::KNOWN;
     }
-    for (pattern, id) in generated {
+    for (pattern, target) in generated {
         patterns.push(pattern);
-        targets.push(Target::Food(id));
+        targets.push(target);
     }
 
     // Rule phrases share the automaton with the foods, so the longest phrase still wins
@@ -498,7 +668,9 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
 
     let mut fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>> = FxHashMap::default();
     for (pattern, target) in patterns.iter().zip(&targets) {
-        let Target::Food(id) = *target else { continue };
+        let Target::Food(id, _) = *target else {
+            continue;
+        };
         let w = pattern.trim();
         if w.len() >= rules.fuzzy.min_letters
             && !w.contains(' ')
@@ -538,6 +710,53 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         fuzzy_min_similarity: rules.fuzzy.min_similarity,
         dictionary,
     })
+}
+
+/// Gives each dish its main ingredients, and with them their plants and categories. A part
+/// is any phrase of another food that has no parts itself (one level keeps the file easy to
+/// read and rules out cycles).
+fn resolve_parts(
+    foods: &mut [Food],
+    part_names: &[Vec<String>],
+    owner: &FxHashMap<String, u32>,
+    symbols: &FxHashSet<char>,
+) -> Result<(), LexiconError> {
+    let mut tokens = Tokens::default();
+    for (id, names) in part_names.iter().enumerate() {
+        let mut parts = Vec::with_capacity(names.len());
+        for name in names {
+            tokenize(name, symbols, &mut tokens);
+            let part = owner
+                .get(&tokens.norm)
+                .copied()
+                .ok_or_else(|| entry_error(&foods[id].name, format!("unknown part {name:?}")))?;
+            if part as usize == id || !part_names[part as usize].is_empty() {
+                return Err(entry_error(
+                    &foods[id].name,
+                    format!("part {name:?} must be a food without parts of its own"),
+                ));
+            }
+            if parts.contains(&part) {
+                return Err(entry_error(&foods[id].name, format!("part {name:?} twice")));
+            }
+            parts.push(part);
+        }
+        for &part in &parts {
+            let (categories, plants) = {
+                let part = &foods[part as usize];
+                (part.categories, part.plants.clone())
+            };
+            let dish = &mut foods[id];
+            dish.categories = dish.categories.union(categories);
+            for plant in plants {
+                if !dish.plants.contains(&plant) {
+                    dish.plants.push(plant);
+                }
+            }
+        }
+        foods[id].parts = parts;
+    }
+    Ok(())
 }
 
 /// Marks every word of a phrase as known, so typo correction never rewrites it.

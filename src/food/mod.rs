@@ -1,6 +1,6 @@
 //! Meal text -> foods, categories, plants and fibre.
 //!
-//! Pure: no storage, no network, no clock. The lexicon (`config/foods.toml`) says what foods
+//! Pure: no storage, no network, no clock. The lexicon (`config/foods/`) says what foods
 //! exist and which category each belongs to; [`Lexicon::parse`] applies the reading rules
 //! (phrases, typos, negation, quantities, modifiers) to one message.
 
@@ -10,5 +10,5 @@ mod parse;
 mod text;
 
 pub use category::{Category, CategorySet};
-pub use lexicon::{Food, Lexicon, LexiconError, PercentRule, BUILTIN_LEXICON};
+pub use lexicon::{ChainKind, Food, Lexicon, LexiconError, PercentRule, BUILTIN_LEXICON};
 pub use parse::{Item, Meal};

@@ -42,6 +42,8 @@ pub struct Meal<'a> {
     pub plants: Vec<&'a str>,
     pub fibre_g: f32,
     pub items: Vec<Item<'a>>,
+    /// Words that looked like food but are not in the lexicon ("horta"), as typed.
+    pub unrecognised: Vec<&'a str>,
 }
 
 impl Meal<'_> {
@@ -65,7 +67,8 @@ pub struct Item<'a> {
     pub grams: Option<f32>,
     /// The categories of this food as eaten (after modifiers such as "unsweetened").
     pub categories: CategorySet,
-    pub plant: Option<&'a str>,
+    /// The plants it counts as: its own, or a dish's main ingredients'.
+    pub plants: &'a [String],
     pub fibre_g: f32,
     /// The message says this food was not eaten; it adds nothing to the totals.
     pub negated: bool,
@@ -209,7 +212,7 @@ impl Lexicon {
                 // "Apple Watch", "going bananas": the words are taken, nothing is eaten.
                 continue;
             }
-            if let Target::Food(_) = target {
+            if let Target::Food(..) = target {
                 // "Dessert: fruit" names a section, not a dessert.
                 if first == last && self.is_section_label(tokens, first) {
                     continue;
@@ -235,7 +238,7 @@ impl Lexicon {
     /// ("pint", "shot") before "of <food>", or a name that is also a size ("monster") right
     /// before a food.
     fn only_describes_next(&self, tokens: &Tokens, hits: &[Hit], i: usize) -> bool {
-        let Target::Food(id) = hits[i].target else {
+        let Target::Food(id, _) = hits[i].target else {
             return false;
         };
         let food = &self.foods[id as usize];
@@ -283,8 +286,8 @@ impl Lexicon {
                 }
                 next_label_scan += 1;
             }
-            let id = match hit.target {
-                Target::Food(id) => id,
+            let (id, kind) = match hit.target {
+                Target::Food(id, kind) => (id, kind),
                 Target::Strip(category) => {
                     strips.push((hit.first, hit.last, category));
                     continue;
@@ -327,12 +330,12 @@ impl Lexicon {
             };
             let orig = tokens.list[hit.first].orig.start..tokens.list[hit.last].orig.end;
             items.push(Item {
-                food: &food.name,
+                food: food.shown_name(kind),
                 matched: &text[orig],
                 quantity: (quantity * 100.0).round() / 100.0,
                 grams: grams.map(round1),
                 categories,
-                plant: food.plant.as_deref(),
+                plants: &food.plants,
                 fibre_g: round1(fibre),
                 negated,
                 meal: section,
@@ -382,13 +385,14 @@ impl Lexicon {
             plants: Vec::new(),
             fibre_g: 0.0,
             items,
+            unrecognised: Vec::new(),
         };
         let mut fibre = 0.0;
         for item in meal.items.iter().filter(|i| !i.negated) {
             meal.categories = meal.categories.union(item.categories);
             fibre += item.fibre_g;
-            if let Some(plant) = item.plant {
-                if !meal.plants.contains(&plant) {
+            for plant in item.plants {
+                if !meal.plants.contains(&plant.as_str()) {
                     meal.plants.push(plant);
                 }
             }

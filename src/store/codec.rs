@@ -14,15 +14,21 @@
 //!
 //! | field | encoding |
 //! |---|---|
-//! | kind | 0 for a meal, 1 for the marker an undone meal leaves behind |
+//! | kind | 2 for a meal (0 for a meal in the first version-2 layout, still read), 1 for the marker an undone meal leaves behind |
 //! | `logged_at` | signed varint seconds from the start (00:00 UTC) of the key's day, varint nanoseconds |
 //! | then, for a meal only: | |
 //! | `text` | varint length, UTF-8 |
+//! | `eaten_at` (kind 2 only) | varint: 0 for none, else seconds after local midnight + 1 |
+//! | `unrecognised` (kind 2 only) | varint count, then each: varint length, UTF-8 |
 //! | item count | varint |
 //! | each item: `food` | varint length, UTF-8 |
-//! | `plant` | varint: 0 for none, 1 for the same name as the food, else length + 2, then UTF-8 |
+//! | `plants` (kind 2) | varint count, then each: varint 0 for the same name as the food, else length + 1, then UTF-8 |
+//! | `plant` (kind 0) | varint: 0 for none, 1 for the same name as the food, else length + 2, then UTF-8 |
 //! | `quantity`, `fibre_g` | compact number (see [`put_number`]) each |
 //! | categories | varint bit mask (see [`CATEGORY_BITS`]) |
+//!
+//! Kind 2 came with dishes (an item may count as several plants), the time a meal was
+//! eaten and the words the parser did not recognise; kind 0 records read as having none.
 //!
 //! The seconds are relative to the day so that they take three bytes instead of five; the
 //! numbers are the parser's rounded values (a portion of 1, 4.2 g of fibre), which fit in a
@@ -33,7 +39,7 @@
 //! from 0001-01-01), `text`, the item count, and per item `food`, `quantity` (f32 LE), the
 //! category mask, `plant` (0 for none, else length + 1, then UTF-8) and `fibre_g` (f32 LE).
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 
 use crate::diary::{Entry, LoggedItem};
 use crate::food::{Category, CategorySet};
@@ -89,22 +95,35 @@ pub(crate) enum MealValue {
     Undone { logged_at: DateTime<Utc> },
 }
 
-const KIND_MEAL: u64 = 0;
+/// A meal in the first layout: one plant an item, no time eaten, no unrecognised words.
+const KIND_MEAL_FIRST: u64 = 0;
 const KIND_UNDONE: u64 = 1;
+const KIND_MEAL: u64 = 2;
 
 /// Appends the version-2 body of a meal filed under diary day `entry.local_day`.
 pub(crate) fn encode_meal(entry: &Entry, out: &mut Vec<u8>) {
     put_unsigned(out, KIND_MEAL);
     put_instant(out, entry.logged_at, entry.local_day);
     put_str(out, &entry.text);
+    put_unsigned(
+        out,
+        entry
+            .eaten_at
+            .map_or(0, |time| u64::from(time.num_seconds_from_midnight()) + 1),
+    );
+    put_unsigned(out, entry.unrecognised.len() as u64);
+    for words in &entry.unrecognised {
+        put_str(out, words);
+    }
     put_unsigned(out, entry.items.len() as u64);
     for item in &entry.items {
         put_str(out, &item.food);
-        match &item.plant {
-            None => put_unsigned(out, 0),
-            Some(plant) if *plant == item.food => put_unsigned(out, 1),
-            Some(plant) => {
-                put_unsigned(out, plant.len() as u64 + 2);
+        put_unsigned(out, item.plants.len() as u64);
+        for plant in &item.plants {
+            if *plant == item.food {
+                put_unsigned(out, 0);
+            } else {
+                put_unsigned(out, plant.len() as u64 + 1);
                 out.extend_from_slice(plant.as_bytes());
             }
         }
@@ -127,8 +146,29 @@ pub(crate) fn decode_meal(bytes: &[u8], day: NaiveDate) -> Result<MealValue, Cod
     let logged_at = input.instant(day)?;
     let value = match kind {
         KIND_UNDONE => MealValue::Undone { logged_at },
-        KIND_MEAL => {
+        KIND_MEAL | KIND_MEAL_FIRST => {
+            let first_layout = kind == KIND_MEAL_FIRST;
             let text = input.string()?;
+            let mut eaten_at = None;
+            let mut unrecognised = Vec::new();
+            if !first_layout {
+                eaten_at = match input.unsigned()? {
+                    0 => None,
+                    seconds_plus_one => Some(
+                        u32::try_from(seconds_plus_one - 1)
+                            .ok()
+                            .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, 0))
+                            .ok_or(CodecError::BadDate)?,
+                    ),
+                };
+                let count = input.unsigned()?;
+                if count > input.bytes.len() as u64 {
+                    return Err(CodecError::Truncated);
+                }
+                for _ in 0..count {
+                    unrecognised.push(input.string()?);
+                }
+            }
             let count = input.unsigned()?;
             // Each item takes at least 5 bytes, so a count beyond that is damage, not a
             // reason to reserve memory.
@@ -138,10 +178,25 @@ pub(crate) fn decode_meal(bytes: &[u8], day: NaiveDate) -> Result<MealValue, Cod
             let mut items = Vec::with_capacity(count as usize);
             for _ in 0..count {
                 let food = input.string()?;
-                let plant = match input.unsigned()? {
-                    0 => None,
-                    1 => Some(food.clone()),
-                    len_plus_two => Some(input.text(len_plus_two - 2)?),
+                let plants = if first_layout {
+                    match input.unsigned()? {
+                        0 => Vec::new(),
+                        1 => vec![food.clone()],
+                        len_plus_two => vec![input.text(len_plus_two - 2)?],
+                    }
+                } else {
+                    let count = input.unsigned()?;
+                    if count > input.bytes.len() as u64 {
+                        return Err(CodecError::Truncated);
+                    }
+                    let mut plants = Vec::with_capacity(count as usize);
+                    for _ in 0..count {
+                        plants.push(match input.unsigned()? {
+                            0 => food.clone(),
+                            len_plus_one => input.text(len_plus_one - 1)?,
+                        });
+                    }
+                    plants
                 };
                 let quantity = input.number()?;
                 let fibre_g = input.number()?;
@@ -150,15 +205,17 @@ pub(crate) fn decode_meal(bytes: &[u8], day: NaiveDate) -> Result<MealValue, Cod
                     food,
                     quantity,
                     categories,
-                    plant,
+                    plants,
                     fibre_g,
                 });
             }
             MealValue::Meal(Entry {
                 logged_at,
                 local_day: day,
+                eaten_at,
                 text,
                 items,
+                unrecognised,
             })
         }
         _ => return Err(CodecError::UnknownTag),
@@ -177,7 +234,7 @@ pub(crate) fn decode_meal(bytes: &[u8], day: NaiveDate) -> Result<MealValue, Cod
 /// apart by their length (a marker's body takes 3 to 16 bytes, a meal's from 5).
 pub(crate) fn is_meal(body: &[u8]) -> Option<bool> {
     match body.first().map(|&kind| u64::from(kind)) {
-        Some(KIND_MEAL) => Some(true),
+        Some(KIND_MEAL | KIND_MEAL_FIRST) => Some(true),
         Some(KIND_UNDONE) => Some(false),
         _ => None,
     }
@@ -204,16 +261,16 @@ pub(crate) fn decode_meal_v1(bytes: &[u8]) -> Result<MealRecordV1, CodecError> {
         let food = input.string()?;
         let quantity = input.f32()?;
         let categories = categories_from_mask(input.unsigned()?)?;
-        let plant = match input.unsigned()? {
-            0 => None,
-            len_plus_one => Some(input.text(len_plus_one - 1)?),
+        let plants = match input.unsigned()? {
+            0 => Vec::new(),
+            len_plus_one => vec![input.text(len_plus_one - 1)?],
         };
         let fibre_g = input.f32()?;
         items.push(LoggedItem {
             food,
             quantity,
             categories,
-            plant,
+            plants,
             fibre_g,
         });
     }
@@ -225,8 +282,10 @@ pub(crate) fn decode_meal_v1(bytes: &[u8]) -> Result<MealRecordV1, CodecError> {
         entry: Entry {
             logged_at,
             local_day,
+            eaten_at: None,
             text,
             items,
+            unrecognised: Vec::new(),
         },
     })
 }
@@ -395,24 +454,33 @@ mod tests {
                     food: "porridge".to_string(),
                     quantity: 1.5,
                     categories,
-                    plant: Some("oat".to_string()),
+                    plants: vec!["oat".to_string()],
                     fibre_g: 4.2,
                 },
                 LoggedItem {
                     food: "beer".to_string(),
                     quantity: 2.0,
                     categories: CategorySet::EMPTY,
-                    plant: None,
+                    plants: Vec::new(),
                     fibre_g: 0.0,
                 },
                 LoggedItem {
                     food: "apple".to_string(),
                     quantity: 0.33,
                     categories: CategorySet::EMPTY,
-                    plant: Some("apple".to_string()),
+                    plants: vec!["apple".to_string()],
                     fibre_g: 2.4,
                 },
+                LoggedItem {
+                    food: "rajma chawal".to_string(),
+                    quantity: 1.0,
+                    categories,
+                    plants: vec!["kidney bean".to_string(), "rice".to_string()],
+                    fibre_g: 9.1,
+                },
             ],
+            eaten_at: NaiveTime::from_hms_opt(8, 30, 0),
+            unrecognised: vec!["horta".to_string(), "Müsli".to_string()],
         }
     }
 
@@ -509,9 +577,9 @@ mod tests {
 
     #[test]
     fn version_2_is_smaller_than_version_1() {
-        // The same meal as the version-1 golden record below (70 bytes there, 51 here).
+        // The same meal as the version-1 golden record below (70 bytes there, 56 here).
         let smaller = encoded(&golden_v1_entry()).len();
-        assert!(smaller + 15 <= GOLDEN_V1.len(), "{smaller} bytes");
+        assert!(smaller + 14 <= GOLDEN_V1.len(), "{smaller} bytes");
     }
 
     #[test]
@@ -538,6 +606,16 @@ mod tests {
         assert_eq!(decode_meal(&longer, day), Err(CodecError::TrailingBytes));
         assert_eq!(decode_meal(&[0xff; 11], day), Err(CodecError::Overlong));
         assert_eq!(decode_meal(&[7, 0, 0], day), Err(CodecError::UnknownTag));
+        // A time eaten past the end of the day.
+        let mut late = Vec::new();
+        put_unsigned(&mut late, KIND_MEAL);
+        put_signed(&mut late, 0);
+        put_unsigned(&mut late, 0);
+        put_str(&mut late, "");
+        put_unsigned(&mut late, 86_400 + 1);
+        put_unsigned(&mut late, 0);
+        put_unsigned(&mut late, 0);
+        assert_eq!(decode_meal(&late, day), Err(CodecError::BadDate));
         // Every single-byte corruption either decodes to something or fails cleanly.
         for at in 0..bytes.len() {
             let mut damaged = bytes.clone();
@@ -551,6 +629,7 @@ mod tests {
         put_signed(&mut huge, 0);
         put_unsigned(&mut huge, 0);
         put_str(&mut huge, "");
+        put_unsigned(&mut huge, 0);
         put_unsigned(&mut huge, u64::MAX);
         assert_eq!(decode_meal(&huge, day), Err(CodecError::Truncated));
         // An offset that leaves chrono's range.
@@ -574,23 +653,43 @@ mod tests {
         Entry {
             logged_at: DateTime::from_timestamp(1_795_849_200, 0).expect("instant"),
             local_day: NaiveDate::from_ymd_opt(2026, 11, 28).expect("day"),
+            eaten_at: None,
+            unrecognised: Vec::new(),
             text: "porridge with kefir".to_string(),
             items: vec![
                 LoggedItem {
                     food: "porridge".to_string(),
                     quantity: 1.0,
                     categories,
-                    plant: Some("oat".to_string()),
+                    plants: vec!["oat".to_string()],
                     fibre_g: 4.2,
                 },
                 LoggedItem {
                     food: "kefir".to_string(),
                     quantity: 0.5,
                     categories: CategorySet::EMPTY,
-                    plant: None,
+                    plants: Vec::new(),
                     fibre_g: 0.0,
                 },
             ],
+        }
+    }
+
+    /// The same meal in the first version-2 layout (kind 0: one plant an item, no time eaten,
+    /// no unrecognised words), as the store wrote it before dishes came.
+    const GOLDEN_FIRST_LAYOUT: &[u8] = b"\x00\xe0\x89\x03\x00\x13porridge with kefir\x02\
+        \x08porridge\x05oat\x04\xa9\x01\x05\x05kefir\x00\x15\x00\x00";
+
+    #[test]
+    fn meals_of_the_first_layout_still_decode() {
+        let day = golden_v1_entry().local_day;
+        assert_eq!(
+            decode_meal(GOLDEN_FIRST_LAYOUT, day),
+            Ok(MealValue::Meal(golden_v1_entry()))
+        );
+        assert_eq!(is_meal(GOLDEN_FIRST_LAYOUT), Some(true));
+        for len in 0..GOLDEN_FIRST_LAYOUT.len() {
+            assert!(decode_meal(&GOLDEN_FIRST_LAYOUT[..len], day).is_err());
         }
     }
 

@@ -720,8 +720,12 @@ fn the_week_counts_distinct_plants_monday_to_sunday() {
         &weights(),
     );
     assert_eq!(week.days.len(), 7);
-    assert_eq!(week.plants, ["oat", "blueberry", "lentil", "spinach"]);
-    assert_eq!(week.plant_count(), 4);
+    // Lentil soup counts its lentils and carrots.
+    assert_eq!(
+        week.plants,
+        ["oat", "blueberry", "lentil", "carrot", "spinach"]
+    );
+    assert_eq!(week.plant_count(), 5);
     assert_eq!(
         week.plants_through(date("2026-03-09")),
         ["oat", "blueberry"]

@@ -277,7 +277,7 @@ fn json_has_the_documented_fields() {
         "matched",
         "quantity",
         "categories",
-        "plant",
+        "plants",
         "fibre_g",
         "negated",
     ] {

@@ -331,7 +331,7 @@ impl Engine {
             )));
         }
         if !meal.items.is_empty() {
-            let skipped: Vec<String> = meal.items.iter().map(|i| escape(i.food)).collect();
+            let skipped: Vec<String> = meal.items.iter().map(|i| escape(&i.food)).collect();
             return Ok(Outcome::reply(Reply::text(format!(
                 "Noted: no {}. There is nothing to log, so I stored nothing.",
                 skipped.join(", no ")

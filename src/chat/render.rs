@@ -86,7 +86,7 @@ pub(crate) fn eaten_list(items: &[Item<'_>]) -> String {
     items
         .iter()
         .filter(|item| !item.negated)
-        .map(|item| item_name(item.food, item.quantity))
+        .map(|item| item_name(&item.food, item.quantity))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -141,7 +141,7 @@ impl MealConfirmation<'_> {
             .items
             .iter()
             .filter(|i| i.negated)
-            .map(|i| escape(i.food))
+            .map(|i| escape(&i.food))
             .collect();
         if !skipped.is_empty() {
             let _ = write!(text, "\nNot counted: {}.", skipped.join(", "));
@@ -151,7 +151,7 @@ impl MealConfirmation<'_> {
                 text,
                 "\n<i>I read “{}” as {}.</i>",
                 escape(item.matched),
-                escape(item.food)
+                escape(&item.food)
             );
         }
         let day_name = match self.other_day {

@@ -29,22 +29,70 @@ use std::path::{Path, PathBuf};
 /// is listed here.
 pub const BUILTIN_LEXICON: &[(&str, &str)] = &[
     ("rules.toml", include_str!("../../config/foods/rules.toml")),
-    ("plants.toml", include_str!("../../config/foods/plants.toml")),
-    ("animal.toml", include_str!("../../config/foods/animal.toml")),
-    ("dishes.toml", include_str!("../../config/foods/dishes.toml")),
-    ("british_irish.toml", include_str!("../../config/foods/british_irish.toml")),
-    ("american.toml", include_str!("../../config/foods/american.toml")),
-    ("latin_american.toml", include_str!("../../config/foods/latin_american.toml")),
-    ("mediterranean.toml", include_str!("../../config/foods/mediterranean.toml")),
-    ("middle_eastern.toml", include_str!("../../config/foods/middle_eastern.toml")),
-    ("west_african.toml", include_str!("../../config/foods/west_african.toml")),
-    ("south_asian.toml", include_str!("../../config/foods/south_asian.toml")),
-    ("east_asian.toml", include_str!("../../config/foods/east_asian.toml")),
-    ("nordic_eastern_european.toml", include_str!("../../config/foods/nordic_eastern_european.toml")),
-    ("chains.toml", include_str!("../../config/foods/chains.toml")),
-    ("snacks_sweets.toml", include_str!("../../config/foods/snacks_sweets.toml")),
-    ("drinks.toml", include_str!("../../config/foods/drinks.toml")),
-    ("condiments_and_more.toml", include_str!("../../config/foods/condiments_and_more.toml")),
+    (
+        "plants.toml",
+        include_str!("../../config/foods/plants.toml"),
+    ),
+    (
+        "animal.toml",
+        include_str!("../../config/foods/animal.toml"),
+    ),
+    (
+        "dishes.toml",
+        include_str!("../../config/foods/dishes.toml"),
+    ),
+    (
+        "british_irish.toml",
+        include_str!("../../config/foods/british_irish.toml"),
+    ),
+    (
+        "american.toml",
+        include_str!("../../config/foods/american.toml"),
+    ),
+    (
+        "latin_american.toml",
+        include_str!("../../config/foods/latin_american.toml"),
+    ),
+    (
+        "mediterranean.toml",
+        include_str!("../../config/foods/mediterranean.toml"),
+    ),
+    (
+        "middle_eastern.toml",
+        include_str!("../../config/foods/middle_eastern.toml"),
+    ),
+    (
+        "west_african.toml",
+        include_str!("../../config/foods/west_african.toml"),
+    ),
+    (
+        "south_asian.toml",
+        include_str!("../../config/foods/south_asian.toml"),
+    ),
+    (
+        "east_asian.toml",
+        include_str!("../../config/foods/east_asian.toml"),
+    ),
+    (
+        "nordic_eastern_european.toml",
+        include_str!("../../config/foods/nordic_eastern_european.toml"),
+    ),
+    (
+        "chains.toml",
+        include_str!("../../config/foods/chains.toml"),
+    ),
+    (
+        "snacks_sweets.toml",
+        include_str!("../../config/foods/snacks_sweets.toml"),
+    ),
+    (
+        "drinks.toml",
+        include_str!("../../config/foods/drinks.toml"),
+    ),
+    (
+        "condiments_and_more.toml",
+        include_str!("../../config/foods/condiments_and_more.toml"),
+    ),
 ];
 
 /// English words of five or more letters, one a line (`#` starts a comment line). A typo is
@@ -161,6 +209,52 @@ struct RulesRecord {
     not_food: Vec<String>,
     retractions: Vec<String>,
     fuzzy: FuzzyRules,
+    context: ContextRules,
+    portion_measures: Vec<String>,
+    compound_heads: Vec<String>,
+    #[serde(default)]
+    senses: Vec<SenseRecord>,
+}
+
+/// A phrase that names one food alone and another beside certain words (see [`Sense`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SenseRecord {
+    phrase: String,
+    food: String,
+    near: Vec<String>,
+    unless_after: Vec<String>,
+}
+
+/// "chips" are crisps alone or by the bag, fries beside fish, a burger or peri-peri: a
+/// phrase whose food changes to `food` when a word of `near` is in the same sentence, unless
+/// a word of `unless_after` comes right before it ("a bag of chips").
+#[derive(Clone, Debug)]
+pub(crate) struct Sense {
+    /// The phrase, normalised as the tokeniser writes it.
+    pub pattern: String,
+    pub food: u32,
+    pub near: FxHashSet<Box<str>>,
+    pub unless_after: FxHashSet<Box<str>>,
+}
+
+/// The words that tell whose food a clause is about and whether it was eaten (see
+/// `parse::context`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextRules {
+    first_person: Vec<String>,
+    third_person: Vec<String>,
+    people: Vec<String>,
+    subject_verbs: Vec<String>,
+    serving_verbs: Vec<String>,
+    plan_words: Vec<String>,
+    plan_before_to: Vec<String>,
+    ate: Vec<String>,
+    clause_breaks: Vec<String>,
+    company: Vec<String>,
+    later_occasions: Vec<String>,
+    others_possessives: Vec<String>,
 }
 
 /// One file of the lexicon: the rules, foods, or both.
@@ -225,6 +319,9 @@ pub struct Food {
     pub unit: bool,
     /// A name that is also a size ("monster"): right before another food it only describes it.
     pub adjective: bool,
+    /// When its portion is a number of pieces ("2 tacos", "1/2 medium pizza (4 slices)"):
+    /// how many, and the piece's name in the singular, so that "3 tacos" is 1.5 portions.
+    pub pieces: Option<(f32, String)>,
 }
 
 impl Food {
@@ -257,22 +354,46 @@ pub(crate) enum Target {
 }
 
 pub(crate) mod word {
-    pub const NEGATOR: u16 = 1;
-    pub const FILLER: u16 = 1 << 1;
-    pub const ADJECTIVE: u16 = 1 << 2;
-    pub const COUNT_UNIT: u16 = 1 << 3;
-    pub const MASS_UNIT: u16 = 1 << 4;
-    pub const NUMBER: u16 = 1 << 5;
-    pub const LABEL: u16 = 1 << 6;
-    pub const NEGATION_SUFFIX: u16 = 1 << 7;
+    pub const NEGATOR: u32 = 1;
+    pub const FILLER: u32 = 1 << 1;
+    pub const ADJECTIVE: u32 = 1 << 2;
+    pub const COUNT_UNIT: u32 = 1 << 3;
+    pub const MASS_UNIT: u32 = 1 << 4;
+    pub const NUMBER: u32 = 1 << 5;
+    pub const LABEL: u32 = 1 << 6;
+    pub const NEGATION_SUFFIX: u32 = 1 << 7;
     /// Part of some phrase, a rule word or a common English word: never typo-corrected.
-    pub const KNOWN: u16 = 1 << 8;
-    pub const COMMON: u16 = 1 << 9;
+    pub const KNOWN: u32 = 1 << 8;
+    pub const COMMON: u32 = 1 << 9;
+    /// The writer as subject: "i", "we".
+    pub const FIRST_PERSON: u32 = 1 << 10;
+    /// Someone else as subject: "he", "everyone".
+    pub const THIRD_PERSON: u32 = 1 << 11;
+    /// A person who is not the writer: "flatmate", "kids".
+    pub const PERSON: u32 = 1 << 12;
+    /// A verb that tells what a subject ate, ordered or chose: "had", "ordered".
+    pub const SUBJECT_VERB: u32 = 1 << 13;
+    /// A verb whose person object is who the food was for: "made the kids nuggets".
+    pub const SERVING_VERB: u32 = 1 << 14;
+    /// A word that makes what follows a plan, wish or might-have-been: "might", "gonna".
+    pub const PLAN: u32 = 1 << 15;
+    /// A word that makes what follows a plan when "to" comes next: "going to", "want to".
+    pub const PLAN_BEFORE_TO: u32 = 1 << 16;
+    /// A past-tense verb of eating, which ends a plan's reach ("gonna cook, had toast").
+    pub const ATE: u32 = 1 << 17;
+    /// A word that starts a new clause: "but", "while".
+    pub const CLAUSE_BREAK: u32 = 1 << 18;
+    /// A word before a person that makes them company, not the subject: "with", "w".
+    pub const COMPANY: u32 = 1 << 19;
+    /// After "for", a time or occasion still to come: "for saturday", "for the party".
+    pub const LATER: u32 = 1 << 20;
+    /// Someone else's, before their food: "his tea", "her chips".
+    pub const OTHERS: u32 = 1 << 21;
 }
 
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct WordInfo {
-    pub flags: u16,
+    pub flags: u32,
     /// Value of a number word ("two" = 2).
     pub number: f32,
     /// Grams in one mass or volume unit ("kg" = 1000).
@@ -293,6 +414,10 @@ pub struct Lexicon {
     /// Real English words, never typo-corrected: the embedded list's lines, sorted, searched
     /// by bisection (building a hash set of 70,000 words would double the start-up time).
     pub(crate) dictionary: Vec<&'static str>,
+    pub(crate) senses: Vec<Sense>,
+    /// Foods that take an ingredient named right before them as part of their name
+    /// ("tomato salad", "lingonberry jam"), by index.
+    pub(crate) compound_heads: FxHashSet<u32>,
     phrase_count: usize,
 }
 
@@ -337,7 +462,11 @@ impl Lexicon {
             let text = std::fs::read_to_string(path).map_err(io)?;
             files.push((path.display().to_string(), text));
         }
-        Lexicon::from_files(files.iter().map(|(name, text)| (name.as_str(), text.as_str())))
+        Lexicon::from_files(
+            files
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str())),
+        )
     }
 
     /// A lexicon from one text holding both the rules and the foods.
@@ -425,8 +554,10 @@ fn word_variants(word: &str) -> Vec<String> {
         out.push(format!("{}y", stem(3)));
     } else if es_plural.iter().any(|s| word.ends_with(s)) {
         out.push(stem(2).to_string());
+    } else if word.ends_with("ss") {
+        out.push(format!("{word}es"));
     } else if word.ends_with('s') {
-        if !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
+        if !["us", "is"].iter().any(|s| word.ends_with(s)) {
             out.push(stem(1).to_string());
         }
     } else if word.ends_with('y') && !b"aeiou".contains(&word.as_bytes()[n - 2]) {
@@ -452,7 +583,11 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         .iter_mut()
         .map(|f| {
             std::iter::once((f.name.clone(), std::mem::take(&mut f.also)))
-                .chain(std::mem::take(&mut f.kinds).into_iter().map(KindRecord::into_parts))
+                .chain(
+                    std::mem::take(&mut f.kinds)
+                        .into_iter()
+                        .map(KindRecord::into_parts),
+                )
                 .collect()
         })
         .collect();
@@ -464,7 +599,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     }
 
     let mut words: FxHashMap<Box<str>, WordInfo> = FxHashMap::default();
-    let mut mark = |w: &str, flags: u16| {
+    let mut mark = |w: &str, flags: u32| {
         let info = words.entry(w.into()).or_default();
         info.flags |= flags | word::KNOWN;
     };
@@ -485,6 +620,29 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     }
     for w in &rules.common_words {
         mark(w, word::COMMON);
+    }
+    let context = &rules.context;
+    for (list, flag) in [
+        (&context.first_person, word::FIRST_PERSON),
+        (&context.third_person, word::THIRD_PERSON),
+        (&context.subject_verbs, word::SUBJECT_VERB),
+        (&context.serving_verbs, word::SERVING_VERB),
+        (&context.plan_words, word::PLAN),
+        (&context.plan_before_to, word::PLAN_BEFORE_TO),
+        (&context.ate, word::ATE),
+        (&context.clause_breaks, word::CLAUSE_BREAK),
+        (&context.company, word::COMPANY),
+        (&context.later_occasions, word::LATER),
+        (&context.others_possessives, word::OTHERS),
+    ] {
+        for w in list {
+            mark(w, flag);
+        }
+    }
+    for w in &context.people {
+        for form in std::iter::once(w.clone()).chain(word_variants(w)) {
+            mark(&form, word::PERSON);
+        }
     }
     for w in &rules.count_units {
         for form in std::iter::once(w.clone()).chain(word_variants(w)) {
@@ -597,10 +755,15 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             category_word: f.category_word,
             unit: f.unit,
             adjective: f.adjective,
+            pieces: None,
         });
     }
 
     resolve_parts(&mut foods, &part_names, &owner, &symbols)?;
+    for food in &mut foods {
+        food.pieces = pieces_per_portion(&food.portion, &rules.portion_measures);
+    }
+    let (compound_heads, senses) = read_heads_and_senses(&rules, &owner, &symbols)?;
 
     let is_common = |w: &str| {
         words
@@ -702,6 +865,8 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         foods,
         automaton,
         phrase_count: patterns.len(),
+        senses,
+        compound_heads,
         targets,
         symbols,
         words,
@@ -710,6 +875,90 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         fuzzy_min_similarity: rules.fuzzy.min_similarity,
         dictionary,
     })
+}
+
+/// The foods of `compound_heads` and the senses of `[[rules.senses]]`, by food index.
+fn read_heads_and_senses(
+    rules: &RulesRecord,
+    owner: &FxHashMap<String, u32>,
+    symbols: &FxHashSet<char>,
+) -> Result<(FxHashSet<u32>, Vec<Sense>), LexiconError> {
+    let mut tokens = Tokens::default();
+    let mut find_food = |name: &str| -> Result<(u32, String), LexiconError> {
+        tokenize(name, symbols, &mut tokens);
+        let id = owner
+            .get(&tokens.norm)
+            .copied()
+            .ok_or_else(|| entry_error(name, "names no food of the lexicon"))?;
+        Ok((id, tokens.norm.trim().to_string()))
+    };
+    let mut compound_heads = FxHashSet::default();
+    for head in &rules.compound_heads {
+        compound_heads.insert(find_food(head)?.0);
+    }
+    let mut senses = Vec::with_capacity(rules.senses.len());
+    for sense in &rules.senses {
+        let (_, pattern) = find_food(&sense.phrase)?;
+        senses.push(Sense {
+            pattern,
+            food: find_food(&sense.food)?.0,
+            near: sense.near.iter().map(|w| w.as_str().into()).collect(),
+            unless_after: sense
+                .unless_after
+                .iter()
+                .map(|w| w.as_str().into())
+                .collect(),
+        });
+    }
+    Ok((compound_heads, senses))
+}
+
+/// The pieces in a portion written as "2 tacos", "6 dumplings", "2 squares" or "1/2 medium
+/// pizza (4 slices)": their number and the piece's singular name. `None` when the portion is
+/// a measure ("1 bowl", "1 cup", "100 g"), which a count of the food does not divide.
+fn pieces_per_portion(portion: &str, measures: &[String]) -> Option<(f32, String)> {
+    let text = match (portion.find('('), portion.find(')')) {
+        (Some(open), Some(close)) if open < close => &portion[open + 1..close],
+        _ => portion,
+    };
+    let mut words = text.split([' ', ',']).filter(|w| !w.is_empty());
+    let number = words.next()?;
+    let count = match number.split_once('/') {
+        Some((n, d)) => n.parse::<f32>().ok()? / d.parse::<f32>().ok()?,
+        None => number.parse::<f32>().ok()?,
+    };
+    let piece = words
+        .find(|w| {
+            !matches!(
+                *w,
+                "medium" | "large" | "small" | "regular" | "big" | "whole"
+            )
+        })?
+        .to_lowercase();
+    let singular = singular(&piece);
+    let is_measure = measures
+        .iter()
+        .any(|m| m == &piece || singular == self::singular(m));
+    (count > 0.0 && count.is_finite() && !is_measure).then_some((count, singular))
+}
+
+/// The singular of a regular English plural ("tacos" -> "taco", "berries" -> "berry").
+pub(crate) fn singular(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        format!("{}y", &word[..word.len() - 3])
+    } else if word.len() > 4
+        && (word.ends_with("ches") || word.ends_with("shes") || word.ends_with("oes"))
+    {
+        word[..word.len() - 2].to_string()
+    } else if word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+    {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    }
 }
 
 /// Gives each dish its main ingredients, and with them their plants and categories. A part
@@ -787,6 +1036,8 @@ mod tests {
         assert_eq!(word_variants("sandwich"), ["sandwiches"]);
         assert_eq!(word_variants("sausages"), ["sausage"]);
         assert_eq!(word_variants("hummus"), Vec::<String>::new());
+        assert_eq!(word_variants("glass"), ["glasses"]);
+        assert_eq!(word_variants("glasses"), ["glass"]);
         assert_eq!(word_variants("turkey"), ["turkeys"]);
     }
 }

@@ -260,6 +260,9 @@ pub fn tokenize(text: &str, symbols: &FxHashSet<char>, out: &mut Tokens) {
                     b.finish();
                 }
             }
+        } else if c == '×' {
+            // "wings ×6" is "wings x6".
+            b.single(TokenKind::Word, "x", 0.0, here);
         } else if is_emoji_modifier(c) {
             // Part of the previous emoji; keeps "🍺\u{FE0F}" the same as "🍺".
         } else if symbols.contains(&c) {
@@ -302,6 +305,7 @@ mod tests {
     fn numbers_units_and_fractions() {
         assert_eq!(words("200g salmon"), ["200", "g", "salmon"]);
         assert_eq!(words("2x beer x2"), ["2", "x", "beer", "x", "2"]);
+        assert_eq!(words("wings ×6"), ["wings", "x", "6"]);
         assert_eq!(words("0.0 lager, 1,5 l"), ["0.0", "lager", ",", "1.5", "l"]);
         assert_eq!(words("85% dark"), ["85", "%", "dark"]);
         assert_eq!(

@@ -1,0 +1,304 @@
+//! Whose food a clause is about, and whether it was eaten at all.
+//!
+//! A message often names food the writer did not have: "my flatmate ordered a curry, I just
+//! had toast", "might get a takeaway later", "made the kids nuggets", "bought my mum a cake",
+//! "ordered pizza but cancelled it". Reading left to right, a clause (up to the end of a
+//! sentence or a clause break such as "but") keeps three facts, each set by the words of
+//! `[rules.context]` in `config/foods/rules.toml`:
+//! - someone else is the subject: a person ("my flatmate", "hubby", "the kids") or "he",
+//!   "they", "everyone", followed by a verb such as "had" or "ordered", and not after "with"
+//!   ("pizza with the girls" is the writer's). The writer taking over ("I just had toast",
+//!   "my flatmate and I") ends it;
+//! - a plan or wish: "might", "gonna", "going to", "want to", "tomorrow", "should have";
+//! - food served to someone: "made the kids ...", "bought my mum ...".
+//!
+//! A past verb of eating ("had", "ate") ends a plan or a serving ("gonna cook, had toast
+//! instead"). Food "for" a person or for later ("a cake for my mum", "prosecco for
+//! saturday"), someone else's by a possessive ("his tea", "two sugars in her coffee") and food
+//! taken back after it was named (a retraction: "but cancelled it", "never arrived") are not
+//! eaten either.
+
+use super::{breaks_clause, ends_sentence, Draft, Lexicon, NotEaten};
+use crate::food::lexicon::word;
+use crate::food::text::{TokenKind, Tokens};
+
+/// How far after a subject its verb may come ("my flatmate just ordered").
+const VERB_REACH: usize = 3;
+
+/// Words that stand between a possessive and its person ("my little brother") or before it.
+fn is_determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "my" | "our"
+            | "his"
+            | "her"
+            | "their"
+            | "the"
+            | "a"
+            | "your"
+            | "this"
+            | "that"
+            | "some"
+            | "little"
+            | "big"
+            | "older"
+            | "younger"
+            | "best"
+            | "lil"
+            | "2"
+            | "two"
+            | "both"
+    )
+}
+
+impl Lexicon {
+    /// Marks the foods of `drafts` that the writer did not eat, by the rules above.
+    pub(super) fn mark_not_eaten(
+        &self,
+        text: &str,
+        tokens: &Tokens,
+        drafts: &mut [Draft<'_>],
+        retractions: &[(usize, usize)],
+    ) {
+        self.mark_by_clause(text, tokens, drafts);
+        self.mark_for_someone(tokens, drafts);
+        self.take_back(tokens, drafts, retractions);
+    }
+
+    fn flags(&self, tokens: &Tokens, k: usize) -> u32 {
+        if tokens.list[k].kind != TokenKind::Word {
+            return 0;
+        }
+        self.word(tokens.text(k)).flags
+    }
+
+    /// Whether token `k` starts a mention of a person other than the writer, and where that
+    /// mention ends: "flatmate", "my little brother", "other half".
+    fn person_at(&self, tokens: &Tokens, k: usize) -> Option<usize> {
+        self.mention_at(tokens, k, word::PERSON)
+    }
+
+    /// Whether token `k` starts a mention, after determiners, of a word with `flag`, and
+    /// where it ends: a person ("my little brother") or an occasion ("the party").
+    fn mention_at(&self, tokens: &Tokens, k: usize, flag: u32) -> Option<usize> {
+        let mut j = k;
+        while j < tokens.list.len()
+            && j < k + 3
+            && tokens.list[j].kind == TokenKind::Word
+            && is_determiner(tokens.text(j))
+        {
+            j += 1;
+        }
+        if j >= tokens.list.len() || tokens.list[j].kind != TokenKind::Word {
+            return None;
+        }
+        if self.flags(tokens, j) & flag != 0 {
+            return Some(j);
+        }
+        if j + 1 < tokens.list.len() {
+            let pair = format!("{} {}", tokens.text(j), tokens.text(j + 1));
+            if self.word(&pair).flags & flag != 0 {
+                return Some(j + 1);
+            }
+        }
+        None
+    }
+
+    /// Whether a subject ending at `end` is followed by its verb.
+    fn verb_follows(&self, tokens: &Tokens, end: usize) -> bool {
+        (end + 1..(end + 1 + VERB_REACH).min(tokens.list.len()))
+            .take_while(|&k| tokens.list[k].kind == TokenKind::Word)
+            .any(|k| self.flags(tokens, k) & word::SUBJECT_VERB != 0)
+    }
+
+    /// Whether token `k` starts a plan: a plan word, or a word that is one before "to"
+    /// ("going to", "want to"). "ill" and "well" count only as "I'll" and "we'll".
+    fn plan_at(&self, tokens: &Tokens, k: usize, text: &str) -> bool {
+        let flags = self.flags(tokens, k);
+        if flags & word::PLAN != 0 {
+            let w = tokens.text(k);
+            if matches!(w, "ill" | "well") {
+                let orig = &text[tokens.list[k].orig.clone()];
+                return orig.contains(['\'', '’']);
+            }
+            return true;
+        }
+        // "want to log a banana" is about the diary, not a wish for a banana.
+        let about_the_diary = k + 2 < tokens.list.len()
+            && matches!(
+                tokens.text(k + 2),
+                "log" | "add" | "record" | "track" | "note" | "enter" | "save" | "report"
+            );
+        flags & word::PLAN_BEFORE_TO != 0
+            && k + 1 < tokens.list.len()
+            && tokens.text(k + 1) == "to"
+            && !about_the_diary
+    }
+
+    /// `text` is the message, to tell "I'll" from "ill".
+    fn mark_by_clause(&self, text: &str, tokens: &Tokens, drafts: &mut [Draft<'_>]) {
+        let mut someone_else = false;
+        let mut plan = false;
+        let mut served = false;
+        // The writer named themselves in this clause: "I finished her chips" were theirs.
+        let mut writer_spoke = false;
+        let mut next_draft = 0;
+        let mut k = 0;
+        while k < tokens.list.len() {
+            // Foods starting here take the clause's state.
+            while next_draft < drafts.len() && drafts[next_draft].first <= k {
+                if drafts[next_draft].first == k {
+                    let why = if someone_else || served {
+                        Some(NotEaten::SomeoneElse)
+                    } else if plan {
+                        Some(NotEaten::Plan)
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why {
+                        drafts[next_draft].item.mark_not_eaten(why);
+                    }
+                }
+                next_draft += 1;
+            }
+            let flags = self.flags(tokens, k);
+            if ends_sentence(tokens, k) || flags & word::CLAUSE_BREAK != 0 {
+                (someone_else, plan, served, writer_spoke) = (false, false, false, false);
+                k += 1;
+                continue;
+            }
+            if tokens.list[k].kind != TokenKind::Word {
+                k += 1;
+                continue;
+            }
+            let after_company = k > 0 && self.flags(tokens, k - 1) & word::COMPANY != 0;
+            if flags & word::OTHERS != 0 && !writer_spoke {
+                self.mark_possessed(tokens, k, drafts);
+            }
+            if flags & word::FIRST_PERSON != 0 {
+                someone_else = false;
+                served = false;
+                writer_spoke = true;
+            } else if let Some(end) = self.person_at(tokens, k).filter(|_| !after_company) {
+                let with_writer = end + 2 < tokens.list.len()
+                    && tokens.text(end + 1) == "and"
+                    && self.flags(tokens, end + 2) & word::FIRST_PERSON != 0;
+                if with_writer {
+                    someone_else = false;
+                } else if self.verb_follows(tokens, end) {
+                    someone_else = true;
+                }
+                k = end + 1;
+                continue;
+            } else if flags & word::THIRD_PERSON != 0
+                && !after_company
+                && self.verb_follows(tokens, k)
+            {
+                someone_else = true;
+            }
+            if flags & word::SERVING_VERB != 0 && k + 1 < tokens.list.len() {
+                if let Some(end) = self.person_at(tokens, k + 1) {
+                    served = true;
+                    k = end + 1;
+                    continue;
+                }
+            }
+            if flags & word::ATE != 0 {
+                plan = false;
+                served = false;
+            }
+            if self.plan_at(tokens, k, text) {
+                plan = true;
+            }
+            k += 1;
+        }
+    }
+
+    /// "a cake for my mum", "ordered pizza for the kids", "prosecco for saturday": the food
+    /// just before "for" a person other than the writer, or an occasion to come, was not
+    /// eaten now.
+    fn mark_for_someone(&self, tokens: &Tokens, drafts: &mut [Draft<'_>]) {
+        for k in 0..tokens.list.len().saturating_sub(1) {
+            if tokens.list[k].kind != TokenKind::Word || tokens.text(k) != "for" {
+                continue;
+            }
+            let later = self.mention_at(tokens, k + 1, word::LATER).is_some();
+            if self.person_at(tokens, k + 1).is_none() && !later {
+                continue;
+            }
+            let why = if later {
+                NotEaten::Plan
+            } else {
+                NotEaten::SomeoneElse
+            };
+            if let Some(i) = drafts.iter().rposition(|d| d.last < k) {
+                let near = (drafts[i].last + 1..k).all(|j| !breaks_clause(tokens, j))
+                    && k - drafts[i].last <= 4;
+                if near {
+                    drafts[i].item.mark_not_eaten(why);
+                }
+            }
+        }
+    }
+
+    /// "his tea", "her chips": the food after a possessive at `k` (across describing words)
+    /// is someone else's, and so is a food put in it ("two sugars in his tea").
+    fn mark_possessed(&self, tokens: &Tokens, k: usize, drafts: &mut [Draft<'_>]) {
+        let Some(owned) = drafts.iter().position(|d| d.first > k) else {
+            return;
+        };
+        let close = (k + 1..drafts[owned].first).all(|j| {
+            tokens.list[j].kind == TokenKind::Word
+                && self.flags(tokens, j) & (word::ADJECTIVE | word::NUMBER) != 0
+        });
+        if !close {
+            return;
+        }
+        drafts[owned].item.mark_not_eaten(NotEaten::SomeoneElse);
+        let put_in = k > 0 && matches!(tokens.text(k - 1), "in" | "on" | "into" | "with");
+        if let Some(before) = owned.checked_sub(1).filter(|_| put_in) {
+            if k - 1 - drafts[before].last <= 1 {
+                drafts[before].item.mark_not_eaten(NotEaten::SomeoneElse);
+            }
+        }
+    }
+
+    /// Retractions ("but cancelled it", "never arrived") take back the food named before
+    /// them: the nearest one in the same clause, or, across a clause break, every food since
+    /// the verb that got it ("ordered pizza and wings but cancelled").
+    fn take_back(&self, tokens: &Tokens, drafts: &mut [Draft<'_>], retractions: &[(usize, usize)]) {
+        for &(first, last) in retractions {
+            // "cancelled the pizza": right before its food, it is a negation, read as one.
+            let food_follows = drafts.iter().find(|d| d.first > last).is_some_and(|d| {
+                d.first <= last + 3 && (last + 1..d.first).all(|k| !breaks_clause(tokens, k))
+            });
+            if food_follows {
+                continue;
+            }
+            let Some(nearest) = drafts.iter().rposition(|d| {
+                d.last < first && (d.last + 1..first).all(|k| !ends_sentence(tokens, k))
+            }) else {
+                continue;
+            };
+            let same_clause = (drafts[nearest].last + 1..first).all(|k| {
+                !breaks_clause(tokens, k) && self.flags(tokens, k) & word::CLAUSE_BREAK == 0
+            });
+            let mut from = nearest;
+            if !same_clause {
+                let verb = (0..drafts[nearest].first)
+                    .rev()
+                    .take_while(|&k| !ends_sentence(tokens, k))
+                    .find(|&k| self.flags(tokens, k) & (word::SERVING_VERB | word::ATE) != 0);
+                if let Some(verb) = verb {
+                    from = drafts
+                        .iter()
+                        .position(|d| d.first > verb)
+                        .unwrap_or(nearest);
+                }
+            }
+            for draft in &mut drafts[from..=nearest] {
+                draft.item.mark_not_eaten(NotEaten::TakenBack);
+            }
+        }
+    }
+}

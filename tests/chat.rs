@@ -1227,3 +1227,133 @@ async fn kept_weeks_answer_as_reading_the_store_does() {
     // The last meal's reply came from the kept week, and it counts the day as it is.
     assert!(last_reply.text.contains("Logged"), "{}", last_reply.text);
 }
+
+/// Today's ratings, oldest first, as (day, rating).
+async fn ratings_of(chat: &Chat, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, u8)> {
+    chat.store()
+        .ratings(chat.user, from, to)
+        .await
+        .expect("ratings")
+        .iter()
+        .map(|r| (r.day(), r.rating()))
+        .collect()
+}
+
+#[tokio::test]
+async fn skin_in_words_rates_today_with_buttons_to_change_it() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let at = utc(2026, 11, 28, 19, 0);
+    let today = date(2026, 11, 28);
+    for (text, expected, words) in [
+        ("skin great", 5, Some("great")),
+        ("skin is good today", 4, Some("good")),
+        ("my skin is really bad today", 1, Some("really bad")),
+        ("face is clear today", 4, Some("clear")),
+        ("skin's a bit meh", 3, Some("a bit meh")),
+        ("bad skin day", 2, Some("bad")),
+        ("breakout today", 2, Some("breakout")),
+        ("skin not great", 2, Some("not great")),
+        ("skin 4/5", 4, None),
+        ("skin 4", 4, None),
+    ] {
+        let (_, reply) = chat.send(at, text).await;
+        assert!(
+            reply.text.contains(&format!(
+                "your skin today (Sat 28 Nov) is <b>{expected}/5</b>"
+            )),
+            "{text}: {}",
+            reply.text
+        );
+        match words {
+            Some(words) => assert!(
+                reply
+                    .text
+                    .contains(&format!("I read “{words}” as {expected}")),
+                "{text}: {}",
+                reply.text
+            ),
+            None => assert!(!reply.text.contains("I read"), "{}", reply.text),
+        }
+        let buttons: Vec<&str> = reply.button_data().collect();
+        assert_eq!(buttons.len(), 5, "{text}");
+        assert_eq!(buttons[0], "skin:2026-11-28:1");
+        let ticked = &reply.buttons[0][usize::from(expected) - 1];
+        assert!(ticked.label.contains('✅'), "{text}: {reply:?}");
+        assert_eq!(
+            ratings_of(&chat, today, today).await.last(),
+            Some(&(today, expected)),
+            "{text}"
+        );
+    }
+    // The buttons change it, as those of /skin do.
+    let (_, reply) = chat.send(at, "skin is amazing").await;
+    let three = reply.button_data().nth(2).expect("a button").to_string();
+    let pressed = chat.press(at, &three).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Saved: 3/5"));
+    assert_eq!(
+        ratings_of(&chat, today, today).await.last(),
+        Some(&(today, 3))
+    );
+    assert_eq!(chat.entry_count().await, 0, "no rating became a meal");
+}
+
+#[tokio::test]
+async fn skin_numbers_that_are_no_rating_show_the_buttons_and_save_nothing() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 19, 0);
+    let today = date(2026, 11, 28);
+    let (_, unclear) = chat.send(at, "skin 3.5").await;
+    assert!(
+        unclear
+            .text
+            .contains("whole numbers from 1 (bad) to 5 (great)"),
+        "{}",
+        unclear.text
+    );
+    assert!(unclear.text.contains("saved nothing"));
+    let buttons: Vec<&str> = unclear.button_data().collect();
+    assert_eq!(buttons.len(), 5);
+    assert_eq!(buttons[3], "skin:2026-11-28:4");
+    for text in ["skin 6", "skin 0"] {
+        let (_, reply) = chat.send(at, text).await;
+        assert!(
+            reply
+                .text
+                .contains("Skin ratings go from 1 (bad) to 5 (great)"),
+            "{text}: {}",
+            reply.text
+        );
+        assert_eq!(reply.button_data().count(), 5, "{text}");
+    }
+    assert!(ratings_of(&chat, today, today).await.is_empty());
+    // With a rating saved, the buttons show it.
+    chat.say(at, "skin 2").await;
+    let (_, again) = chat.send(at, "skin 2.5").await;
+    assert!(again.buttons[0][1].label.contains('✅'), "{again:?}");
+    assert_eq!(ratings_of(&chat, today, today).await, [(today, 2)]);
+}
+
+#[tokio::test]
+async fn meals_and_questions_about_skin_stay_what_they_are() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    for question in ["is sugar bad for my skin?", "does dairy affect skin"] {
+        let reply = chat.say(at, question).await;
+        assert!(
+            reply.contains("Sources:") || reply.contains("can't answer"),
+            "{question}: {reply}"
+        );
+        assert!(!reply.contains("Saved"), "{question}: {reply}");
+    }
+    for meal in [
+        "skinny latte and a muffin",
+        "salmon skin and rice",
+        "chicken skin",
+    ] {
+        let reply = chat.say(at, meal).await;
+        assert!(reply.contains("Logged:"), "{meal}: {reply}");
+    }
+    assert_eq!(chat.entry_count().await, 3);
+    let today = date(2026, 11, 28);
+    assert!(ratings_of(&chat, today, today).await.is_empty());
+}

@@ -4,7 +4,7 @@
 //! 1. empty or too long: a friendly word, nothing stored;
 //! 2. `/command`;
 //! 3. greetings and thanks;
-//! 4. `skin 4`: today's skin rating;
+//! 4. `skin 4`, `skin great`, `bad skin day`: today's skin rating (see `skin`);
 //! 5. a question (a question mark, or a question word first): the FAQ answer, or an honest
 //!    "I can't answer that" with the topics; a question is never logged as a meal;
 //! 6. a meal (`yesterday: ...` counts for the day before): logged, confirmed with Undo;
@@ -28,6 +28,7 @@ use crate::chart::{self, ChartDay, ChartError};
 use crate::chat::action::Action;
 use crate::chat::experiment::ExperimentStatus;
 use crate::chat::html::{escape, shorten};
+use crate::chat::skin;
 use crate::chat::text::{self, SmallTalk};
 use crate::chat::week_cache::{MealStanding, WeekCache, WEEK_CACHE_USERS};
 use crate::chat::{export, render};
@@ -71,22 +72,22 @@ const ZONE_QUESTION: &str = "Which time zone are you in? Send your city (<i>Berl
 
 /// Why an input could not be handled; the person gets an apology, the log gets this.
 #[derive(Debug, thiserror::Error)]
-enum EngineError {
+pub(super) enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("could not draw the chart: {0}")]
     Chart(#[from] ChartError),
 }
 
-type Result<T> = std::result::Result<T, EngineError>;
+pub(super) type Result<T> = std::result::Result<T, EngineError>;
 
 /// The conversation engine. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct Engine {
-    lexicon: Arc<Lexicon>,
+    pub(super) lexicon: Arc<Lexicon>,
     knowledge: Arc<KnowledgeBase>,
-    diary: Arc<DiaryConfig>,
-    store: Store,
+    pub(super) diary: Arc<DiaryConfig>,
+    pub(super) store: Store,
     /// Told the chat id whenever someone's settings change or are deleted, so the digest
     /// can reschedule them without scanning everyone.
     settings_changed: Option<UnboundedSender<i64>>,
@@ -95,18 +96,18 @@ pub struct Engine {
 }
 
 /// A person as the engine sees them: their settings, or the defaults for someone new.
-struct Person {
-    settings: UserSettings,
+pub(super) struct Person {
+    pub(super) settings: UserSettings,
     /// The settings as stored when read or last saved (`None` for someone who has not set
     /// anything yet), so that saving applies only what this input changed (see
     /// [`Engine::save`]).
     read: Option<UserSettings>,
-    clock: DayClock,
+    pub(super) clock: DayClock,
 }
 
 impl Person {
     /// Whether they have settings stored (not so for someone who has not set anything yet).
-    fn known(&self) -> bool {
+    pub(super) fn known(&self) -> bool {
         self.read.is_some()
     }
 
@@ -201,7 +202,7 @@ impl Engine {
 
     // ----- people -----
 
-    async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
+    pub(super) async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
         let read = self.store.user(user).await?;
         let settings = match read.clone() {
             Some(settings) => settings,
@@ -226,7 +227,7 @@ impl Engine {
     /// Stores what this input changed in the person's settings. Only the fields it changed
     /// are written over what is stored now: the digest may have recorded a day or a tip
     /// since the settings were read, and that must stay.
-    async fn save(&self, person: &mut Person, at: DateTime<Utc>) -> Result<()> {
+    pub(super) async fn save(&self, person: &mut Person, at: DateTime<Utc>) -> Result<()> {
         person.settings.updated_at = at;
         let changed = &person.settings;
         let read = person.read.as_ref();
@@ -296,8 +297,8 @@ impl Engine {
             ))),
             None => {}
         }
-        if let Some(rating) = skin_shortcut(&cleaned) {
-            return self.rate_today(user, at, rating).await;
+        if let Some(said) = skin::read(&cleaned) {
+            return self.on_skin_said(user, at, said).await;
         }
         let (yesterday, body) = match text::strip_yesterday(&cleaned) {
             Some(rest) => (true, rest),
@@ -1088,20 +1089,13 @@ impl Engine {
         })
     }
 
-    async fn rate_today(&self, user: i64, at: DateTime<Utc>, rating: u8) -> Result<Outcome> {
-        let mut person = self.person(user, at).await?;
-        let today = person.clock.local_day(at);
-        if !person.known() {
-            self.save(&mut person, at).await?;
-        }
-        self.rate(user, at, today, rating).await?;
-        Ok(Outcome::reply(Reply::text(format!(
-            "Saved: your skin today is {rating}/5. Thanks! After a few weeks of ratings, \
-             /insights shows which foods go with better or worse skin."
-        ))))
-    }
-
-    async fn rate(&self, user: i64, at: DateTime<Utc>, day: NaiveDate, rating: u8) -> Result<()> {
+    pub(super) async fn rate(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        day: NaiveDate,
+        rating: u8,
+    ) -> Result<()> {
         // Ratings come from validated buttons or a 1-5 shortcut; anything else is refused
         // before here, so this cannot fail, but it is not worth a panic if it did.
         if let Ok(rating) = SkinRating::new(day, rating, at) {
@@ -1201,7 +1195,7 @@ const HELP: &str = "<b>What I understand</b>\n\
     <i>does sugar cause acne?</i>\n\n\
     /today your day: meals, score and its parts, fibre, plants\n\
     /week the last seven days and this week's plants\n\
-    /skin rate your skin 1-5 (or send <i>skin 4</i>)\n\
+    /skin rate your skin 1-5 (or send <i>skin 4</i>, <i>skin great</i>)\n\
     /undo remove the last meal\n\
     /history today's meals, with delete buttons\n\
     /faq questions I can answer\n\
@@ -1249,19 +1243,6 @@ fn parse_clock_time(text: &str) -> Option<NaiveTime> {
     let hours: u32 = hours.parse().ok()?;
     let minutes: u32 = minutes.parse().ok()?;
     NaiveTime::from_hms_opt(hours, minutes, 0)
-}
-
-/// "skin 4", "skin: 4/5".
-fn skin_shortcut(text: &str) -> Option<u8> {
-    let lower = text.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("skin")?
-        .trim_start_matches([':', ' ', '=']);
-    let rest = rest.strip_suffix("/5").unwrap_or(rest).trim();
-    match rest.parse::<u8>() {
-        Ok(rating @ 1..=5) if rest.len() == 1 => Some(rating),
-        _ => None,
-    }
 }
 
 fn history_reply(meals: &[StoredMeal], day: NaiveDate, tz: Tz) -> Reply {
@@ -1325,14 +1306,5 @@ mod tests {
         assert_eq!(parse_clock_time("24:00"), None);
         assert_eq!(parse_clock_time("9pm"), None);
         assert_eq!(parse_clock_time("-1"), None);
-    }
-
-    #[test]
-    fn skin_shortcuts() {
-        assert_eq!(skin_shortcut("skin 4"), Some(4));
-        assert_eq!(skin_shortcut("Skin: 2/5"), Some(2));
-        assert_eq!(skin_shortcut("skin 6"), None);
-        assert_eq!(skin_shortcut("skin 44"), None);
-        assert_eq!(skin_shortcut("skinny latte"), None);
     }
 }

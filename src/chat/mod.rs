@@ -16,6 +16,7 @@ mod experiment;
 mod export;
 pub mod html;
 pub(crate) mod render;
+mod skin;
 mod text;
 mod week_cache;
 

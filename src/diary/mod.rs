@@ -7,8 +7,10 @@
 //!
 //! - [`Entry`] and [`SkinRating`] are the owned records the store persists (see `entry`).
 //! - [`DayClock`] turns an instant into the user's diary day, which runs to the cutoff (04:00
-//!   by default) rather than midnight; [`parse_zone`] reads the zone as a person types it
-//!   (see `clock` and `zone`).
+//!   by default) rather than midnight; [`parse_zone`] reads the zone as a person types it,
+//!   and [`choose_zone`] keeps an offset as they wrote it ("UTC-3") to show it back;
+//!   [`find_place`] finds the place in "I'm in Paris" or "Tokyo please" (see `clock`,
+//!   `zone` and `place`).
 //! - [`ScoreWeights::score`] scores a day 0-100 with its parts, weights from
 //!   `config/gutskin.toml` ([`DiaryConfig`]; see `score` and `config`).
 //! - [`DaySummary`], [`WeekSummary`] and [`streaks`] add days and weeks up, and
@@ -23,6 +25,7 @@ mod config;
 mod entry;
 mod events;
 mod insights;
+mod place;
 mod score;
 mod summary;
 mod zone;
@@ -37,9 +40,13 @@ pub use insights::{
     PermutationTest, RatingMean, CLEAR_FINDING_Q, EXPECTED_DIRECTION_SHARE, EXPERIMENT_DAYS,
     FINDING_Q, LAGS, LAG_WEIGHTS, MIN_DAYS_PER_GROUP,
 };
+pub use place::{find_place, PlaceFound};
 pub use score::{DayScore, ScorePart, ScorePartKind, ScoreWeights};
 pub use summary::{
     day_context, latest_ratings, low_skin_days, streaks, DaySummary, DayTally, Streaks, WeekDay,
     WeekSummary, WeekTally, LOW_SKIN_WINDOW_DAYS,
 };
-pub use zone::{parse_zone, ZoneError, FRACTIONAL_OFFSETS, MAX_ZONE_CHARS};
+pub use zone::{
+    choose_zone, find_zone, offset_label, parse_zone, ChosenZone, ZoneError, FRACTIONAL_OFFSETS,
+    MAX_ZONE_CHARS,
+};

@@ -1357,3 +1357,241 @@ async fn meals_and_questions_about_skin_stay_what_they_are() {
     let today = date(2026, 11, 28);
     assert!(ratings_of(&chat, today, today).await.is_empty());
 }
+
+/// The person's stored zone and its label.
+async fn stored_zone(chat: &Chat) -> Option<(String, Option<String>)> {
+    chat.store()
+        .user(chat.user)
+        .await
+        .expect("read")
+        .map(|settings| (settings.zone, settings.zone_label))
+}
+
+#[tokio::test]
+async fn the_zone_question_is_answered_in_a_sentence() {
+    let now = utc(2026, 11, 28, 7, 15);
+    for (text, zone, label) in [
+        ("I'm in Paris", "Europe/Paris", None),
+        ("Tokyo please", "Asia/Tokyo", None),
+        ("im in new york", "America/New_York", None),
+        ("London, UK", "Europe/London", None),
+        ("living in Berlin atm", "Europe/Berlin", None),
+        ("UTC-3", "Etc/GMT+3", Some("UTC-3")),
+        ("gmt+5:30", "Asia/Kolkata", Some("GMT+5:30")),
+    ] {
+        let mut chat = Chat::new(ALICE);
+        chat.say(now, "/start").await;
+        let reply = chat.say(now, text).await;
+        assert!(reply.contains("Time zone set"), "{text}: {reply}");
+        assert!(
+            reply.contains(&format!("<b>{}</b>", label.unwrap_or(zone))),
+            "{text}: {reply}"
+        );
+        assert_eq!(
+            stored_zone(&chat).await,
+            Some((zone.to_string(), label.map(str::to_string))),
+            "{text}"
+        );
+        assert_eq!(chat.entry_count().await, 0, "{text}");
+    }
+
+    // No place: on to the meal parser.
+    let mut chat = Chat::new(ALICE);
+    chat.say(now, "/start").await;
+    let meal = chat.say(now, "porridge and kefir").await;
+    assert!(meal.contains("Logged:"), "{meal}");
+    assert!(meal.contains("counting your days in UTC"), "{meal}");
+    // Logging first still leaves the zone to be told, without a question.
+    let zone = chat.say(now, "I'm in Paris").await;
+    assert!(
+        zone.contains("Time zone set: <b>Europe/Paris</b>"),
+        "{zone}"
+    );
+}
+
+#[tokio::test]
+async fn an_offset_is_shown_as_written() {
+    let mut chat = Chat::new(ALICE);
+    let now = utc(2026, 11, 28, 12, 0);
+    let set = chat.say(now, "UTC-3").await;
+    assert!(
+        set.contains("<b>UTC-3</b> (it is Sat 09:00 there)"),
+        "{set}"
+    );
+    assert!(set.contains("send your city instead"), "{set}");
+    for command in ["/tz", "/settings", "/start", "/digest 20:00"] {
+        let reply = chat.say(now, command).await;
+        assert!(reply.contains("UTC-3"), "{command}: {reply}");
+        assert!(!reply.contains("Etc/GMT"), "{command}: {reply}");
+    }
+    let (_, export) = chat.send(now, "/export").await;
+    assert!(export.text.contains("Time zone UTC-3"), "{}", export.text);
+
+    // A half-hour offset names the place whose clock it keeps.
+    let fractional = chat.say(now, "/tz gmt+5:30").await;
+    assert!(
+        fractional.contains("<b>GMT+5:30</b>, the clock of Asia/Kolkata"),
+        "{fractional}"
+    );
+    // A city clears the label.
+    let city = chat.say(now, "/tz Paris").await;
+    assert!(city.contains("<b>Europe/Paris</b>"), "{city}");
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Europe/Paris".to_string(), None))
+    );
+    assert!(chat.say(now, "/tz").await.contains("Europe/Paris"));
+}
+
+#[tokio::test]
+async fn a_place_named_later_is_asked_about_first() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let at = utc(2026, 11, 28, 13, 5); // 14:05 in Berlin and Rome, 22:05 in Tokyo
+    let berlin = Some(("Europe/Berlin".to_string(), None));
+
+    let (_, italy) = chat.send(at, "Italy").await;
+    assert!(
+        italy
+            .text
+            .starts_with("Set your time zone to <b>Europe/Rome</b> (it's 14:05 there)?"),
+        "{}",
+        italy.text
+    );
+    assert!(
+        italy.text.contains("It is Europe/Berlin now"),
+        "{}",
+        italy.text
+    );
+    let buttons: Vec<&str> = italy.button_data().collect();
+    assert_eq!(buttons.len(), 2);
+    assert!(
+        buttons[0].starts_with("zone:") && buttons[0].ends_with(":Europe/Rome"),
+        "{buttons:?}"
+    );
+    assert_eq!(buttons[1], "zone:keep");
+    assert_eq!(stored_zone(&chat).await, berlin, "asking changes nothing");
+
+    let kept = chat.press(at, buttons[1]).await;
+    assert_eq!(kept.notice.as_deref(), Some("Kept"));
+    assert!(kept
+        .edit
+        .expect("edit")
+        .text
+        .contains("Kept your time zone: <b>Europe/Berlin</b>"));
+    assert_eq!(stored_zone(&chat).await, berlin);
+
+    // Yes sets it; the same button again, or the Italy one, is stale.
+    let (_, tokyo) = chat.send(at, "Tokyo").await;
+    assert!(tokyo.text.contains("(it's 22:05 there)"), "{}", tokyo.text);
+    let yes = tokyo.button_data().next().expect("yes").to_string();
+    let bob = chat.as_user(BOB);
+    let forged = bob.press(at, &yes).await;
+    assert_eq!(forged.notice.as_deref(), Some("That button has expired."));
+    let pressed = chat.press(at, &yes).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Saved"));
+    assert!(pressed
+        .edit
+        .expect("edit")
+        .text
+        .contains("Time zone set: <b>Asia/Tokyo</b>"));
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Asia/Tokyo".to_string(), None))
+    );
+    for stale in [yes.as_str(), buttons[0]] {
+        let outcome = chat.press(at, stale).await;
+        assert_eq!(outcome.notice.as_deref(), Some("That button has expired."));
+        assert!(outcome.edit.is_none());
+    }
+    assert!(bob.store().user(BOB).await.expect("read").is_none());
+    let forged = buttons[0].replace("Europe/Rome", "Europe/Paris");
+    for data in [
+        forged.as_str(),
+        "zone:zzzzzzzz:Europe/Rome",
+        "zone:Europe/Rome",
+    ] {
+        let outcome = chat.press(at, data).await;
+        assert_eq!(outcome.notice.as_deref(), Some("That button has expired."));
+    }
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Asia/Tokyo".to_string(), None))
+    );
+
+    // Phrased, an offset, or the zone they have.
+    let lisbon = chat.say(at, "in Lisbon this week").await;
+    assert!(lisbon.contains("<b>Europe/Lisbon</b>"), "{lisbon}");
+    let (_, offset) = chat.send(at, "UTC-3").await;
+    assert!(
+        offset.text.contains("<b>UTC-3</b> (it's 10:05 there)"),
+        "{}",
+        offset.text
+    );
+    let yes = offset.button_data().next().expect("yes").to_string();
+    chat.press(at, &yes).await;
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Etc/GMT+3".to_string(), Some("UTC-3".to_string())))
+    );
+    let same = chat.say(at, "UTC-3").await;
+    assert!(same.contains("already"), "{same}");
+
+    // /tz with a place still sets it directly.
+    let direct = chat.say(at, "/tz Tokyo").await;
+    assert!(direct.contains("Time zone set"), "{direct}");
+    assert_eq!(chat.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn places_that_are_foods() {
+    let at = utc(2026, 11, 28, 12, 0);
+    // At the zone question: a meal that names a place is a meal; a place alone that is a
+    // food too is asked about, with the way to log the food.
+    let mut new = Chat::new(ALICE);
+    new.say(at, "/start").await;
+    let sandwich = new.say(at, "turkey sandwich").await;
+    assert!(sandwich.contains("Logged:"), "{sandwich}");
+    let (_, turkey) = new.send(at, "Turkey").await;
+    assert!(
+        turkey
+            .text
+            .starts_with("Set your time zone to <b>Europe/Istanbul</b>"),
+        "{}",
+        turkey.text
+    );
+    assert!(
+        turkey.text.contains("“Turkey” is a food too") && turkey.text.contains("“had turkey”"),
+        "{}",
+        turkey.text
+    );
+    assert_eq!(new.entry_count().await, 1);
+    let no = new.press(at, "zone:keep").await;
+    assert!(no.edit.expect("edit").text.contains("Nothing changed"));
+    assert!(new.say(at, "had turkey").await.contains("Logged:"));
+    let yes = turkey.button_data().next().expect("yes").to_string();
+    assert_eq!(new.press(at, &yes).await.notice.as_deref(), Some("Saved"));
+    assert_eq!(
+        stored_zone(&new).await,
+        Some(("Europe/Istanbul".to_string(), None))
+    );
+    // In Istanbul, "Turkey" is the food.
+    assert!(new.say(at, "Turkey").await.contains("Logged:"));
+
+    // With a zone set: the food where it is food, a question for the place alone.
+    let mut chat = Chat::in_zone(BOB, "Europe/Berlin").await;
+    for meal in ["turkey sandwich", "Brazil nuts", "chile con carne"] {
+        let reply = chat.say(at, meal).await;
+        assert!(reply.contains("Logged:"), "{meal}: {reply}");
+    }
+    let chile = chat.say(at, "Chile").await;
+    assert!(
+        chile.contains("America/Santiago") && chile.contains("is a food too"),
+        "{chile}"
+    );
+    let java = chat.say(at, "Java").await;
+    assert!(!java.contains("Set your time zone"), "{java}");
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Europe/Berlin".to_string(), None))
+    );
+}

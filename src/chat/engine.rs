@@ -4,13 +4,13 @@
 //! 1. empty or too long: a friendly word, nothing stored;
 //! 2. `/command`;
 //! 3. greetings and thanks;
-//! 4. `skin 4`, `skin great`, `bad skin day`: today's skin rating (see `skin`);
-//! 5. a question (a question mark, or a question word first): the FAQ answer, or an honest
+//! 4. a place ("I'm in Paris", "Tokyo please", "UTC-3"): the zone is set, or for someone who
+//!    has one (or a place that is also a food) asked about first (see `zone_talk`);
+//! 5. `skin 4`, `skin great`, `bad skin day`: today's skin rating (see `skin`);
+//! 6. a question (a question mark, or a question word first): the FAQ answer, or an honest
 //!    "I can't answer that" with the topics; a question is never logged as a meal;
-//! 6. a meal (`yesterday: ...` counts for the day before): logged, confirmed with Undo;
-//! 7. only foods not eaten ("no sugar today", "skipped the fries"): noted, nothing stored;
-//! 8. no food but a time zone ("Berlin", "UTC+2"): the zone is set (that is how `/start`'s
-//!    question is answered);
+//! 7. a meal (`yesterday: ...` counts for the day before): logged, confirmed with Undo;
+//! 8. only foods not eaten ("no sugar today", "skipped the fries"): noted, nothing stored;
 //! 9. no food but close to an FAQ topic: the answer;
 //! 10. anything else: examples of what to send, and nothing stored.
 //!
@@ -34,7 +34,7 @@ use crate::chat::week_cache::{MealStanding, WeekCache, WEEK_CACHE_USERS};
 use crate::chat::{export, render};
 use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
 use crate::diary::{
-    day_context, find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock,
+    choose_zone, day_context, find_patterns, latest_ratings, observations, streaks, DayClock,
     DayObservation, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, WeekTally, ZoneError,
     EXPERIMENT_DAYS,
 };
@@ -111,7 +111,7 @@ impl Person {
         self.read.is_some()
     }
 
-    fn tz(&self) -> Tz {
+    pub(super) fn tz(&self) -> Tz {
         self.clock.tz()
     }
 }
@@ -297,6 +297,9 @@ impl Engine {
             ))),
             None => {}
         }
+        if let Some(outcome) = self.on_place(user, at, &cleaned).await? {
+            return Ok(outcome);
+        }
         if let Some(said) = skin::read(&cleaned) {
             return self.on_skin_said(user, at, said).await;
         }
@@ -339,9 +342,6 @@ impl Engine {
             ))));
         }
         if !yesterday {
-            if let Ok(tz) = parse_zone(body) {
-                return self.set_zone(user, at, tz).await;
-            }
             if let Some(found) = self.knowledge.best_match(body) {
                 return Ok(Outcome::reply(Reply::text(render::answer(found.topic))));
             }
@@ -597,14 +597,14 @@ impl Engine {
                     let person = self.person(user, at).await?;
                     Reply::text(format!(
                         "Your time zone is {} (it is {} there).\n\n{ZONE_QUESTION}",
-                        escape(person.tz().name()),
+                        escape(person.settings.zone_shown()),
                         person.clock.local_time(at).format("%a %H:%M")
                     ))
                 } else {
-                    return match parse_zone(argument) {
-                        Ok(tz) => self.set_zone(user, at, tz).await,
-                        Err(error) => Ok(Outcome::reply(Reply::text(zone_error(&error)))),
-                    };
+                    match choose_zone(argument) {
+                        Ok(chosen) => self.set_zone(user, at, &chosen).await?,
+                        Err(error) => Reply::text(zone_error(&error)),
+                    }
                 }
             }
             "digest" => self.digest_setting(user, at, argument).await?,
@@ -618,7 +618,7 @@ impl Engine {
                     None => None,
                 };
                 Reply::text(render::settings(
-                    person.tz().name(),
+                    person.settings.zone_shown(),
                     person.clock.local_time(at),
                     person.clock.cutoff(),
                     person.settings.digest_at,
@@ -674,7 +674,7 @@ impl Engine {
         if person.known() {
             return Ok(Reply::text(format!(
                 "Welcome back! Your time zone is {}. Tell me what you eat and I'll keep the diary.\n\n{EXAMPLES}",
-                escape(person.tz().name())
+                escape(person.settings.zone_shown())
             )));
         }
         Ok(Reply::text(format!(
@@ -683,28 +683,6 @@ impl Engine {
              how your skin is, and over a few weeks show which foods go with better or worse skin.\n\n\
              {ZONE_QUESTION}"
         )))
-    }
-
-    async fn set_zone(&self, user: i64, at: DateTime<Utc>, tz: Tz) -> Result<Outcome> {
-        let mut person = self.person(user, at).await?;
-        person.settings.zone = tz.name().to_string();
-        self.save(&mut person, at).await?;
-        let local = at.with_timezone(&tz);
-        let digest = person.settings.digest_at.map_or_else(
-            || "Your evening digest is off (/digest 21:00 turns it on).".to_string(),
-            |t| {
-                format!(
-                    "Your evening digest comes at {} (/digest to change).",
-                    t.format("%H:%M")
-                )
-            },
-        );
-        Ok(Outcome::reply(Reply::text(format!(
-            "Time zone set: <b>{}</b> (it is {} there). {digest}\n\nNow tell me what you eat, \
-             e.g. <i>porridge with blueberries and kefir</i>.",
-            escape(tz.name()),
-            local.format("%a %H:%M")
-        ))))
     }
 
     async fn digest_setting(&self, user: i64, at: DateTime<Utc>, argument: &str) -> Result<Reply> {
@@ -737,7 +715,7 @@ impl Engine {
             Some(time) => format!(
                 "Done: your digest will come at {} your time ({}).",
                 time.format("%H:%M"),
-                escape(person.tz().name())
+                escape(person.settings.zone_shown())
             ),
             None => "Done: no more evening digests. /digest 21:00 turns them back on.".to_string(),
         }))
@@ -1049,7 +1027,7 @@ impl Engine {
             render::plural(export.entries.len()),
             export.ratings.len(),
             render::plural(export.ratings.len()),
-            escape(person.tz().name()),
+            escape(person.settings.zone_shown()),
             person
                 .settings
                 .digest_at
@@ -1183,6 +1161,9 @@ impl Engine {
             }),
             Action::TryWithout(category) => self.try_without(user, at, category).await,
             Action::StopTrying => self.stop_trying(user, at).await,
+            zone @ (Action::SetZone { .. } | Action::KeepZone) => {
+                self.on_zone_button(user, at, zone).await
+            }
         }
     }
 }

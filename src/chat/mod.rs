@@ -19,6 +19,7 @@ pub(crate) mod render;
 mod skin;
 mod text;
 mod week_cache;
+mod zone_talk;
 
 use chrono::{DateTime, Utc};
 

@@ -11,6 +11,8 @@
 //!   and [`choose_zone`] keeps an offset as they wrote it ("UTC-3") to show it back;
 //!   [`find_place`] finds the place in "I'm in Paris" or "Tokyo please" (see `clock`,
 //!   `zone` and `place`).
+//! - [`read_when`] reads when a meal was eaten ("last night", "on monday", "at 8am") and
+//!   [`WhenSaid::resolve`] turns it into a diary day and a local time (see `when`).
 //! - [`ScoreWeights::score`] scores a day 0-100 with its parts, weights from
 //!   `config/gutskin.toml` ([`DiaryConfig`]; see `score` and `config`).
 //! - [`DaySummary`], [`WeekSummary`] and [`streaks`] add days and weeks up, and
@@ -28,6 +30,7 @@ mod insights;
 mod place;
 mod score;
 mod summary;
+mod when;
 mod zone;
 
 pub use clock::{weekday_number, CutoffError, DayClock, Week, DEFAULT_CUTOFF, LATEST_CUTOFF};
@@ -46,6 +49,7 @@ pub use summary::{
     day_context, latest_ratings, low_skin_days, streaks, DaySummary, DayTally, Streaks, WeekDay,
     WeekSummary, WeekTally, LOW_SKIN_WINDOW_DAYS,
 };
+pub use when::{read_when, DayPart, Eaten, SaidDay, SaidTime, WhenError, WhenSaid, MAX_DAYS_BACK};
 pub use zone::{
     choose_zone, find_zone, offset_label, parse_zone, ChosenZone, ZoneError, FRACTIONAL_OFFSETS,
     MAX_ZONE_CHARS,

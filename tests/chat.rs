@@ -1595,3 +1595,198 @@ async fn places_that_are_foods() {
         Some(("Europe/Berlin".to_string(), None))
     );
 }
+
+#[tokio::test]
+async fn time_words_anywhere_log_the_meal_for_that_day_and_time() {
+    // London is on UTC in winter. Tuesday 1 December, 09:00.
+    let mut chat = Chat::in_zone(ALICE, "Europe/London").await;
+    let now = utc(2026, 12, 1, 9, 0);
+    for (text, starts, day) in [
+        (
+            "last night: pizza and 3 beers",
+            "<b>Logged for Mon 30 Nov, evening:</b> pizza, beer ×3.",
+            date(2026, 11, 30),
+        ),
+        (
+            "2 beers and a burger yesterday",
+            "<b>Logged for Mon 30 Nov:</b> beer ×2, burger.",
+            date(2026, 11, 30),
+        ),
+        (
+            "for breakfast yesterday: porridge",
+            "<b>Logged for Mon 30 Nov, morning:</b> porridge.",
+            date(2026, 11, 30),
+        ),
+        (
+            "on sunday: kimchi",
+            "<b>Logged for Sun 29 Nov:</b> kimchi.",
+            date(2026, 11, 29),
+        ),
+        (
+            "kefir 2 days ago",
+            "<b>Logged for Sun 29 Nov:</b> kefir.",
+            date(2026, 11, 29),
+        ),
+        (
+            "the day before yesterday at 19:30 salmon",
+            "<b>Logged for Sun 29 Nov, 19:30:</b> salmon.",
+            date(2026, 11, 29),
+        ),
+        (
+            "monday: lentils",
+            "<b>Logged for Mon 30 Nov:</b> lentils.",
+            date(2026, 11, 30),
+        ),
+        (
+            "on 24 nov: oats",
+            "<b>Logged for Tue 24 Nov:</b> oats.",
+            date(2026, 11, 24),
+        ),
+        (
+            "oats at 8am",
+            "<b>Logged for today, 08:00:</b> oats.",
+            date(2026, 12, 1),
+        ),
+    ] {
+        let (_, reply) = chat.send(now, text).await;
+        assert!(reply.text.starts_with(starts), "{text}: {}", reply.text);
+        assert!(
+            chat.day_texts(day).await.contains(&text.to_string()),
+            "{text} is kept as written under {day}"
+        );
+        if day != date(2026, 12, 1) {
+            let label = day.format("%a %-d %b").to_string();
+            assert!(
+                reply.text.contains(&format!("\n{label} <b>")),
+                "the standing is that day's: {}",
+                reply.text
+            );
+        }
+    }
+    // Undo takes it out of the day it went to.
+    let (_, reply) = chat.send(now, "yesterday at 9pm crisps").await;
+    assert!(reply
+        .text
+        .starts_with("<b>Logged for Mon 30 Nov, 21:00:</b> crisps."));
+    chat.press(now, &only_button(&reply)).await;
+    assert!(!chat
+        .day_texts(date(2026, 11, 30))
+        .await
+        .contains(&"yesterday at 9pm crisps".to_string()));
+    // A question about a day is still a question.
+    let question = chat.say(now, "what did I eat yesterday?").await;
+    assert!(!question.contains("Logged"), "{question}");
+}
+
+#[tokio::test]
+async fn last_night_after_midnight_is_the_same_diary_day() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    // 01:30 on Tuesday is still Monday's diary day: last night is today's evening.
+    let late = chat.say(utc(2026, 12, 1, 1, 30), "last night: pizza").await;
+    assert!(
+        late.starts_with("<b>Logged for today, evening:</b> pizza."),
+        "{late}"
+    );
+    // At 09:00 the diary day is Tuesday, and last night is Monday's.
+    let morning = chat.say(utc(2026, 12, 1, 9, 0), "last night: kebab").await;
+    assert!(
+        morning.starts_with("<b>Logged for Mon 30 Nov, evening:</b>"),
+        "{morning}"
+    );
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 30)).await,
+        ["last night: pizza", "last night: kebab"]
+    );
+}
+
+#[tokio::test]
+async fn a_day_too_far_back_or_still_to_come_stores_nothing() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let now = utc(2026, 12, 2, 12, 0);
+    for (text, says) in [
+        (
+            "8 days ago: pizza",
+            "up to 7 days back, and Tue 24 Nov is further",
+        ),
+        ("on the 3rd: pizza", "up to 7 days back"),
+        ("2 weeks ago: pizza", "up to 7 days back"),
+        ("tomorrow: pizza", "still to come"),
+        ("next monday: pizza", "still to come"),
+        ("tonight at 9 pizza", "still to come"),
+        ("on 30 feb: pizza", "couldn't find that day"),
+    ] {
+        let reply = chat.say(now, text).await;
+        assert!(reply.contains(says), "{text}: {reply}");
+        assert!(reply.contains("stored nothing"), "{text}: {reply}");
+    }
+    assert_eq!(chat.entry_count().await, 0);
+    let nothing = chat.say(now, "yesterday").await;
+    assert!(nothing.contains("what did you eat"), "{nothing}");
+}
+
+#[tokio::test]
+async fn words_of_foods_and_names_are_not_times() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    // Tuesday 1 December, 17:00.
+    let now = utc(2026, 12, 1, 17, 0);
+    for (text, starts) in [
+        ("sunday roast", "<b>Logged:</b> sunday roast."),
+        ("late night kebab", "<b>Logged:</b> kebab."),
+        ("last night's pizza", "<b>Logged:</b> pizza."),
+        (
+            "morning coffee",
+            "<b>Logged for today, morning:</b> coffee.",
+        ),
+        ("had tea at 4", "<b>Logged for today, 16:00:</b> tea."),
+        (
+            "sunday roast on monday",
+            "<b>Logged for Mon 30 Nov:</b> sunday roast.",
+        ),
+    ] {
+        let reply = chat.say(now, text).await;
+        assert!(reply.starts_with(starts), "{text}: {reply}");
+    }
+    let deals = chat.say(now, "cyber monday deals").await;
+    assert!(deals.contains("didn't find a food"), "{deals}");
+    assert_eq!(chat.day_texts(date(2026, 12, 1)).await.len(), 5);
+}
+
+#[tokio::test]
+async fn an_edit_reads_the_time_words_again() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 12, 1, 9, 0);
+    let (id, _) = chat.send(at, "pizza").await;
+    let edit = |text: &str| Input::Edited {
+        message_id: id,
+        text: text.to_string(),
+    };
+    let moved = chat.input(at, edit("pizza last night")).await;
+    assert!(
+        moved.replies[0]
+            .text
+            .starts_with("<b>Updated for Mon 30 Nov, evening:</b> pizza."),
+        "{moved:?}"
+    );
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 30)).await,
+        ["pizza last night"]
+    );
+    assert!(chat.day_texts(date(2026, 12, 1)).await.is_empty());
+
+    let refused = chat.input(at, edit("pizza 9 days ago")).await;
+    assert!(
+        refused.replies[0].text.contains("stays as it was"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 30)).await,
+        ["pizza last night"]
+    );
+
+    let back = chat.input(at, edit("pizza")).await;
+    assert!(back.replies[0]
+        .text
+        .starts_with("<b>Updated for Tue 1 Dec:</b> pizza."));
+    assert_eq!(chat.day_texts(date(2026, 12, 1)).await, ["pizza"]);
+    assert_eq!(chat.entry_count().await, 1);
+}

@@ -9,7 +9,9 @@
 //! 5. `skin 4`, `skin great`, `bad skin day`: today's skin rating (see `skin`);
 //! 6. a question (a question mark, or a question word first): the FAQ answer, or an honest
 //!    "I can't answer that" with the topics; a question is never logged as a meal;
-//! 7. a meal (`yesterday: ...` counts for the day before): logged, confirmed with Undo;
+//! 7. a meal: logged, confirmed with Undo; time words anywhere in it ("yesterday", "last
+//!    night", "on monday", "at 8am") log it for that day and time (see `meal_time`), and a
+//!    day more than a week back or still to come stores nothing;
 //! 8. only foods not eaten ("no sugar today", "skipped the fries"): noted, nothing stored;
 //! 9. no food but close to an FAQ topic: the answer;
 //! 10. anything else: examples of what to send, and nothing stored.
@@ -28,15 +30,15 @@ use crate::chart::{self, ChartDay, ChartError};
 use crate::chat::action::Action;
 use crate::chat::experiment::ExperimentStatus;
 use crate::chat::html::{escape, shorten};
-use crate::chat::skin;
 use crate::chat::text::{self, SmallTalk};
 use crate::chat::week_cache::{MealStanding, WeekCache, WEEK_CACHE_USERS};
 use crate::chat::{export, render};
+use crate::chat::{meal_time, skin};
 use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
 use crate::diary::{
     choose_zone, day_context, find_patterns, latest_ratings, observations, streaks, DayClock,
-    DayObservation, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, WeekTally, ZoneError,
-    EXPERIMENT_DAYS,
+    DayObservation, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, WeekTally, WhenSaid,
+    ZoneError, EXPERIMENT_DAYS,
 };
 use crate::food::{Category, CategorySet, Lexicon, Meal};
 use crate::knowledge::{KnowledgeBase, Tip};
@@ -93,6 +95,14 @@ pub struct Engine {
     settings_changed: Option<UnboundedSender<i64>>,
     /// The weeks of the people logging now, so a meal's reply need not read its week.
     weeks: Arc<WeekCache>,
+}
+
+/// A meal being logged: as parsed, as stored, and when it was eaten as the reply says it
+/// ("evening", "19:30").
+struct LoggedMeal<'m, 'a> {
+    meal: &'m Meal<'a>,
+    entry: &'m Entry,
+    when: Option<&'m str>,
 }
 
 /// A person as the engine sees them: their settings, or the defaults for someone new.
@@ -303,17 +313,29 @@ impl Engine {
         if let Some(said) = skin::read(&cleaned) {
             return self.on_skin_said(user, at, said).await;
         }
-        let (yesterday, body) = match text::strip_yesterday(&cleaned) {
-            Some(rest) => (true, rest),
-            None => (false, cleaned.as_str()),
+        // When it was eaten ("last night", "on monday", "at 8am"): the parser reads the rest.
+        let first = self.lexicon.parse(&cleaned);
+        let said = meal_time::read(&cleaned, &first);
+        let rest;
+        let (body, meal) = match &said {
+            Some(said) => {
+                rest = said.rest_of(&cleaned);
+                (rest.as_str(), self.lexicon.parse(&rest))
+            }
+            None => (cleaned.as_str(), first),
         };
         if body.is_empty() {
             return Ok(Outcome::reply(Reply::text(
-                "Yesterday what? Send it like this: <i>yesterday: 2 beers and a burger</i>.",
+                "And what did you eat then? Send it like this: <i>yesterday: 2 beers and a \
+                 burger</i>.",
             )));
         }
-        let meal = self.lexicon.parse(body);
-        if text::is_question(body) && !yesterday {
+        // A message that opens with when ("yesterday: ...") is a meal, as it always was.
+        let led_by_time = said
+            .as_ref()
+            .and_then(|said| said.taken.first())
+            .is_some_and(|first| first.start == 0);
+        if text::is_question(&cleaned) && !led_by_time {
             // A question that names food without a question mark may still be a meal
             // ("tell me about kefir" is not; "any chance of oats" is rare); only an
             // unanswerable one with food and no '?' falls through to the meal log.
@@ -326,7 +348,7 @@ impl Engine {
         }
         if meal.has_food() {
             return self
-                .log_meal(user, at, message_id, &cleaned, &meal, yesterday)
+                .log_meal(user, at, message_id, &cleaned, &meal, said.as_ref())
                 .await;
         }
         if meal.items.is_empty() && text::is_abstention(body) {
@@ -341,7 +363,7 @@ impl Engine {
                 skipped.join(", no ")
             ))));
         }
-        if !yesterday {
+        if said.is_none() {
             if let Some(found) = self.knowledge.best_match(body) {
                 return Ok(Outcome::reply(Reply::text(render::answer(found.topic))));
             }
@@ -359,16 +381,17 @@ impl Engine {
         message_id: i64,
         text: &str,
         meal: &Meal<'_>,
-        yesterday: bool,
+        said: Option<&WhenSaid>,
     ) -> Result<Outcome> {
         let mut person = self.person(user, at).await?;
         let today = person.clock.local_day(at);
-        let day = if yesterday {
-            today.pred_opt().unwrap_or(today)
-        } else {
-            today
+        let eaten = match said.map(|said| said.resolve(&person.clock, at)).transpose() {
+            Ok(eaten) => eaten,
+            Err(error) => return Ok(Outcome::reply(Reply::text(meal_time::refusal(&error)))),
         };
-        let entry = Entry::from_meal(meal, text, at, day);
+        let mut entry = Entry::from_meal(meal, text, at, eaten.map_or(today, |e| e.day));
+        entry.eaten_at = eaten.and_then(|e| e.time);
+        let when = eaten.and_then(|e| e.label());
         let first_time = !person.known();
         if first_time {
             self.save(&mut person, at).await?;
@@ -377,7 +400,12 @@ impl Engine {
         let (_, reply) = self
             .store
             .log_meal_and(user, message_id, &entry, |outcome| {
-                self.confirm_meal(user, &person, today, meal, &entry, outcome, revision_before)
+                let meal = LoggedMeal {
+                    meal,
+                    entry: &entry,
+                    when: when.as_deref(),
+                };
+                self.confirm_meal(user, &person, today, meal, outcome, revision_before)
             })
             .await?;
         let mut reply = reply?;
@@ -394,17 +422,16 @@ impl Engine {
     /// `user`'s meals was `revision_before` before): the meal's place in its day and week,
     /// from the week kept in memory if that is current, else read. It runs while the meal is
     /// being flushed, so it must not tell anyone anything itself.
-    #[allow(clippy::too_many_arguments)]
     async fn confirm_meal(
         &self,
         user: i64,
         person: &Person,
         today: NaiveDate,
-        meal: &Meal<'_>,
-        entry: &Entry,
+        logged: LoggedMeal<'_, '_>,
         outcome: LogOutcome,
         revision_before: u64,
     ) -> Result<Reply> {
+        let LoggedMeal { meal, entry, when } = logged;
         let id = outcome.id();
         let day = entry.local_day;
         // Read before the week is, so it also stamps a week read below (see `week_cache`).
@@ -457,6 +484,7 @@ impl Engine {
             verb,
             items: &meal.items,
             other_day: (day != today).then_some(day),
+            when,
             summary: &standing.summary,
             week_plants: standing.week_plants,
             tip,
@@ -511,11 +539,17 @@ impl Engine {
                 "I only read edits of meals, so I left that one alone.",
             )));
         }
-        let (yesterday, body) = match text::strip_yesterday(&cleaned) {
-            Some(rest) => (true, rest),
-            None => (false, cleaned.as_str()),
+        // The time words are read again too: an edit can move the meal to another day.
+        let first = self.lexicon.parse(&cleaned);
+        let said = meal_time::read(&cleaned, &first);
+        let rest;
+        let meal = match &said {
+            Some(said) => {
+                rest = said.rest_of(&cleaned);
+                self.lexicon.parse(&rest)
+            }
+            None => first,
         };
-        let meal = self.lexicon.parse(body);
         if !meal.has_food() {
             return Ok(Outcome::reply(Reply::text(
                 "Your edited message has no food I know, so I changed nothing. \
@@ -524,12 +558,22 @@ impl Engine {
         }
         let person = self.person(user, at).await?;
         let today = person.clock.local_day(at);
-        let day = if yesterday {
-            today.pred_opt().unwrap_or(today)
-        } else {
-            today
+        let eaten = match said
+            .as_ref()
+            .map(|said| said.resolve(&person.clock, at))
+            .transpose()
+        {
+            Ok(eaten) => eaten,
+            Err(error) => {
+                return Ok(Outcome::reply(Reply::text(format!(
+                    "{} (Your earlier entry stays as it was.)",
+                    meal_time::refusal(&error)
+                ))))
+            }
         };
-        let entry = Entry::from_meal(&meal, cleaned.as_str(), at, day);
+        let day = eaten.map_or(today, |e| e.day);
+        let mut entry = Entry::from_meal(&meal, cleaned.as_str(), at, day);
+        entry.eaten_at = eaten.and_then(|e| e.time);
         match self.store.edit_meal(user, message_id, &entry).await? {
             Some(id) => {
                 let week = person.clock.week_of(day);
@@ -540,6 +584,7 @@ impl Engine {
                     items: &meal.items,
                     // An edit can come days later: name the day rather than say "today".
                     other_day: Some(day),
+                    when: eaten.and_then(|e| e.label()).as_deref(),
                     summary: &tally.summary(day, &self.diary.score),
                     week_plants: tally.plants_through(day).len(),
                     tip: None,
@@ -551,7 +596,7 @@ impl Engine {
             }
             // Never logged (it had no food before): log it now, as a new message would be.
             None => {
-                self.log_meal(user, at, message_id, &cleaned, &meal, yesterday)
+                self.log_meal(user, at, message_id, &cleaned, &meal, said.as_ref())
                     .await
             }
         }
@@ -1171,8 +1216,9 @@ impl Engine {
 /// `/help`.
 const HELP: &str = "<b>What I understand</b>\n\
     Just tell me what you ate: <i>porridge with blueberries and kefir</i>, \
-    <i>2 beers and a burger</i>, <i>🍕🍺</i>. Start with <i>yesterday:</i> to log for the day \
-    before. Edit your message and I update the entry. Ask questions like \
+    <i>2 beers and a burger</i>, <i>🍕🍺</i>. Say when if it wasn't just now: \
+    <i>last night: pizza</i>, <i>oats at 8am</i>, <i>on monday: dal</i> (up to 7 days back). \
+    Edit your message and I update the entry. Ask questions like \
     <i>does sugar cause acne?</i>\n\n\
     /today your day: meals, score and its parts, fibre, plants\n\
     /week the last seven days and this week's plants\n\

@@ -15,6 +15,7 @@ mod engine;
 mod experiment;
 mod export;
 pub mod html;
+mod meal_time;
 pub(crate) mod render;
 mod skin;
 mod text;

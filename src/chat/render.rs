@@ -117,6 +117,8 @@ pub(crate) struct MealConfirmation<'a> {
     pub items: &'a [Item<'a>],
     /// `None` for today, else the day the meal was logged for.
     pub other_day: Option<NaiveDate>,
+    /// When in the day it was eaten, if the message said: "evening", "19:30".
+    pub when: Option<&'a str>,
     pub summary: &'a DaySummary,
     pub week_plants: usize,
     pub tip: Option<&'a Tip>,
@@ -130,8 +132,17 @@ impl MealConfirmation<'_> {
             .iter()
             .fold(CategorySet::EMPTY, |set, item| set.union(item.categories));
         let _ = write!(text, "<b>{}", self.verb);
-        if let Some(day) = self.other_day {
-            let _ = write!(text, " for {}", day_label(day));
+        match (self.other_day, self.when) {
+            (Some(day), Some(when)) => {
+                let _ = write!(text, " for {}, {}", day_label(day), escape(when));
+            }
+            (Some(day), None) => {
+                let _ = write!(text, " for {}", day_label(day));
+            }
+            (None, Some(when)) => {
+                let _ = write!(text, " for today, {}", escape(when));
+            }
+            (None, None) => {}
         }
         let _ = write!(text, ":</b> {}.", eaten_list(self.items));
         if !categories.is_empty() {

@@ -37,15 +37,15 @@ pub(super) fn refusal(error: &WhenError) -> String {
     match error {
         WhenError::TooFarBack(day) => format!(
             "I can log meals up to {MAX_DAYS_BACK} days back, and {} is further, so I stored \
-             nothing. For a recent day, start with it: <i>yesterday: ...</i>, <i>on monday: \
-             ...</i>, <i>2 days ago: ...</i>.",
+             nothing. For a recent day, say which, like <i>yesterday: pizza</i> or <i>on \
+             monday: dal</i>.",
             render::day_label(*day)
         ),
         WhenError::Future => "That sounds like it is still to come, so I stored nothing. Tell \
              me once you have eaten it."
             .to_string(),
         WhenError::NoSuchDay => "I couldn't find that day on the calendar, so I stored nothing. \
-             Try <i>yesterday: ...</i> or <i>on monday: ...</i>."
+             Try <i>yesterday: pizza</i> or <i>on monday: dal</i>."
             .to_string(),
     }
 }

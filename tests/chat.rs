@@ -1663,6 +1663,42 @@ async fn time_words_anywhere_log_the_meal_for_that_day_and_time() {
             );
         }
     }
+    // The time is kept with the entry, and /today-style lists show it.
+    let eaten: Vec<(String, Option<String>)> = chat
+        .store()
+        .day(ALICE, date(2026, 11, 29))
+        .await
+        .expect("day")
+        .into_iter()
+        .map(|m| {
+            let time = m.entry.eaten_at.map(|t| t.format("%H:%M").to_string());
+            (m.entry.text, time)
+        })
+        .collect();
+    assert!(
+        eaten.contains(&(
+            "the day before yesterday at 19:30 salmon".to_string(),
+            Some("19:30".to_string())
+        )),
+        "{eaten:?}"
+    );
+    assert!(eaten.contains(&("on sunday: kimchi".to_string(), None)));
+    let evening: Vec<Option<String>> = chat
+        .store()
+        .day(ALICE, date(2026, 11, 30))
+        .await
+        .expect("day")
+        .into_iter()
+        .filter(|m| m.entry.text.starts_with("last night"))
+        .map(|m| m.entry.eaten_at.map(|t| t.format("%H:%M").to_string()))
+        .collect();
+    assert_eq!(
+        evening,
+        [Some("19:00".to_string())],
+        "an evening's typical time"
+    );
+    let history = chat.say(now, "/history").await;
+    assert!(history.contains("08:00 oats at 8am"), "{history}");
     // Undo takes it out of the day it went to.
     let (_, reply) = chat.send(now, "yesterday at 9pm crisps").await;
     assert!(reply

@@ -1227,3 +1227,602 @@ async fn kept_weeks_answer_as_reading_the_store_does() {
     // The last meal's reply came from the kept week, and it counts the day as it is.
     assert!(last_reply.text.contains("Logged"), "{}", last_reply.text);
 }
+
+/// Today's ratings, oldest first, as (day, rating).
+async fn ratings_of(chat: &Chat, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, u8)> {
+    chat.store()
+        .ratings(chat.user, from, to)
+        .await
+        .expect("ratings")
+        .iter()
+        .map(|r| (r.day(), r.rating()))
+        .collect()
+}
+
+#[tokio::test]
+async fn skin_in_words_rates_today_with_buttons_to_change_it() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let at = utc(2026, 11, 28, 19, 0);
+    let today = date(2026, 11, 28);
+    for (text, expected, words) in [
+        ("skin great", 5, Some("great")),
+        ("skin is good today", 4, Some("good")),
+        ("my skin is really bad today", 1, Some("really bad")),
+        ("face is clear today", 4, Some("clear")),
+        ("skin's a bit meh", 3, Some("a bit meh")),
+        ("bad skin day", 2, Some("bad")),
+        ("breakout today", 2, Some("breakout")),
+        ("skin not great", 2, Some("not great")),
+        ("skin 4/5", 4, None),
+        ("skin 4", 4, None),
+    ] {
+        let (_, reply) = chat.send(at, text).await;
+        assert!(
+            reply.text.contains(&format!(
+                "your skin today (Sat 28 Nov) is <b>{expected}/5</b>"
+            )),
+            "{text}: {}",
+            reply.text
+        );
+        match words {
+            Some(words) => assert!(
+                reply
+                    .text
+                    .contains(&format!("I read “{words}” as {expected}")),
+                "{text}: {}",
+                reply.text
+            ),
+            None => assert!(!reply.text.contains("I read"), "{}", reply.text),
+        }
+        let buttons: Vec<&str> = reply.button_data().collect();
+        assert_eq!(buttons.len(), 5, "{text}");
+        assert_eq!(buttons[0], "skin:2026-11-28:1");
+        let ticked = &reply.buttons[0][usize::from(expected) - 1];
+        assert!(ticked.label.contains('✅'), "{text}: {reply:?}");
+        assert_eq!(
+            ratings_of(&chat, today, today).await.last(),
+            Some(&(today, expected)),
+            "{text}"
+        );
+    }
+    // The buttons change it, as those of /skin do.
+    let (_, reply) = chat.send(at, "skin is amazing").await;
+    let three = reply.button_data().nth(2).expect("a button").to_string();
+    let pressed = chat.press(at, &three).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Saved: 3/5"));
+    assert_eq!(
+        ratings_of(&chat, today, today).await.last(),
+        Some(&(today, 3))
+    );
+    assert_eq!(chat.entry_count().await, 0, "no rating became a meal");
+}
+
+#[tokio::test]
+async fn skin_numbers_that_are_no_rating_show_the_buttons_and_save_nothing() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 19, 0);
+    let today = date(2026, 11, 28);
+    let (_, unclear) = chat.send(at, "skin 3.5").await;
+    assert!(
+        unclear
+            .text
+            .contains("whole numbers from 1 (bad) to 5 (great)"),
+        "{}",
+        unclear.text
+    );
+    assert!(unclear.text.contains("saved nothing"));
+    let buttons: Vec<&str> = unclear.button_data().collect();
+    assert_eq!(buttons.len(), 5);
+    assert_eq!(buttons[3], "skin:2026-11-28:4");
+    for text in ["skin 6", "skin 0"] {
+        let (_, reply) = chat.send(at, text).await;
+        assert!(
+            reply
+                .text
+                .contains("Skin ratings go from 1 (bad) to 5 (great)"),
+            "{text}: {}",
+            reply.text
+        );
+        assert_eq!(reply.button_data().count(), 5, "{text}");
+    }
+    assert!(ratings_of(&chat, today, today).await.is_empty());
+    // With a rating saved, the buttons show it.
+    chat.say(at, "skin 2").await;
+    let (_, again) = chat.send(at, "skin 2.5").await;
+    assert!(again.buttons[0][1].label.contains('✅'), "{again:?}");
+    assert_eq!(ratings_of(&chat, today, today).await, [(today, 2)]);
+}
+
+#[tokio::test]
+async fn meals_and_questions_about_skin_stay_what_they_are() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 11, 28, 12, 0);
+    for question in ["is sugar bad for my skin?", "does dairy affect skin"] {
+        let reply = chat.say(at, question).await;
+        assert!(
+            reply.contains("Sources:") || reply.contains("can't answer"),
+            "{question}: {reply}"
+        );
+        assert!(!reply.contains("Saved"), "{question}: {reply}");
+    }
+    for meal in [
+        "skinny latte and a muffin",
+        "salmon skin and rice",
+        "chicken skin",
+    ] {
+        let reply = chat.say(at, meal).await;
+        assert!(reply.contains("Logged:"), "{meal}: {reply}");
+    }
+    assert_eq!(chat.entry_count().await, 3);
+    let today = date(2026, 11, 28);
+    assert!(ratings_of(&chat, today, today).await.is_empty());
+}
+
+/// The person's stored zone and its label.
+async fn stored_zone(chat: &Chat) -> Option<(String, Option<String>)> {
+    chat.store()
+        .user(chat.user)
+        .await
+        .expect("read")
+        .map(|settings| (settings.zone, settings.zone_label))
+}
+
+#[tokio::test]
+async fn the_zone_question_is_answered_in_a_sentence() {
+    let now = utc(2026, 11, 28, 7, 15);
+    for (text, zone, label) in [
+        ("I'm in Paris", "Europe/Paris", None),
+        ("Tokyo please", "Asia/Tokyo", None),
+        ("im in new york", "America/New_York", None),
+        ("London, UK", "Europe/London", None),
+        ("living in Berlin atm", "Europe/Berlin", None),
+        ("UTC-3", "Etc/GMT+3", Some("UTC-3")),
+        ("gmt+5:30", "Asia/Kolkata", Some("GMT+5:30")),
+    ] {
+        let mut chat = Chat::new(ALICE);
+        chat.say(now, "/start").await;
+        let reply = chat.say(now, text).await;
+        assert!(reply.contains("Time zone set"), "{text}: {reply}");
+        assert!(
+            reply.contains(&format!("<b>{}</b>", label.unwrap_or(zone))),
+            "{text}: {reply}"
+        );
+        assert_eq!(
+            stored_zone(&chat).await,
+            Some((zone.to_string(), label.map(str::to_string))),
+            "{text}"
+        );
+        assert_eq!(chat.entry_count().await, 0, "{text}");
+    }
+
+    // No place: on to the meal parser.
+    let mut chat = Chat::new(ALICE);
+    chat.say(now, "/start").await;
+    let meal = chat.say(now, "porridge and kefir").await;
+    assert!(meal.contains("Logged:"), "{meal}");
+    assert!(meal.contains("counting your days in UTC"), "{meal}");
+    // Logging first still leaves the zone to be told, without a question.
+    let zone = chat.say(now, "I'm in Paris").await;
+    assert!(
+        zone.contains("Time zone set: <b>Europe/Paris</b>"),
+        "{zone}"
+    );
+}
+
+#[tokio::test]
+async fn an_offset_is_shown_as_written() {
+    let mut chat = Chat::new(ALICE);
+    let now = utc(2026, 11, 28, 12, 0);
+    let set = chat.say(now, "UTC-3").await;
+    assert!(
+        set.contains("<b>UTC-3</b> (it is Sat 09:00 there)"),
+        "{set}"
+    );
+    assert!(set.contains("send your city instead"), "{set}");
+    for command in ["/tz", "/settings", "/start", "/digest 20:00"] {
+        let reply = chat.say(now, command).await;
+        assert!(reply.contains("UTC-3"), "{command}: {reply}");
+        assert!(!reply.contains("Etc/GMT"), "{command}: {reply}");
+    }
+    let (_, export) = chat.send(now, "/export").await;
+    assert!(export.text.contains("Time zone UTC-3"), "{}", export.text);
+
+    // A half-hour offset names the place whose clock it keeps.
+    let fractional = chat.say(now, "/tz gmt+5:30").await;
+    assert!(
+        fractional.contains("<b>GMT+5:30</b>, the clock of Asia/Kolkata"),
+        "{fractional}"
+    );
+    // A city clears the label.
+    let city = chat.say(now, "/tz Paris").await;
+    assert!(city.contains("<b>Europe/Paris</b>"), "{city}");
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Europe/Paris".to_string(), None))
+    );
+    assert!(chat.say(now, "/tz").await.contains("Europe/Paris"));
+}
+
+#[tokio::test]
+async fn a_place_named_later_is_asked_about_first() {
+    let mut chat = Chat::in_zone(ALICE, "Europe/Berlin").await;
+    let at = utc(2026, 11, 28, 13, 5); // 14:05 in Berlin and Rome, 22:05 in Tokyo
+    let berlin = Some(("Europe/Berlin".to_string(), None));
+
+    let (_, italy) = chat.send(at, "Italy").await;
+    assert!(
+        italy
+            .text
+            .starts_with("Set your time zone to <b>Europe/Rome</b> (it's 14:05 there)?"),
+        "{}",
+        italy.text
+    );
+    assert!(
+        italy.text.contains("It is Europe/Berlin now"),
+        "{}",
+        italy.text
+    );
+    let buttons: Vec<&str> = italy.button_data().collect();
+    assert_eq!(buttons.len(), 2);
+    assert!(
+        buttons[0].starts_with("zone:") && buttons[0].ends_with(":Europe/Rome"),
+        "{buttons:?}"
+    );
+    assert_eq!(buttons[1], "zone:keep");
+    assert_eq!(stored_zone(&chat).await, berlin, "asking changes nothing");
+
+    let kept = chat.press(at, buttons[1]).await;
+    assert_eq!(kept.notice.as_deref(), Some("Kept"));
+    assert!(kept
+        .edit
+        .expect("edit")
+        .text
+        .contains("Kept your time zone: <b>Europe/Berlin</b>"));
+    assert_eq!(stored_zone(&chat).await, berlin);
+
+    // Yes sets it; the same button again, or the Italy one, is stale.
+    let (_, tokyo) = chat.send(at, "Tokyo").await;
+    assert!(tokyo.text.contains("(it's 22:05 there)"), "{}", tokyo.text);
+    let yes = tokyo.button_data().next().expect("yes").to_string();
+    let bob = chat.as_user(BOB);
+    let forged = bob.press(at, &yes).await;
+    assert_eq!(forged.notice.as_deref(), Some("That button has expired."));
+    let pressed = chat.press(at, &yes).await;
+    assert_eq!(pressed.notice.as_deref(), Some("Saved"));
+    assert!(pressed
+        .edit
+        .expect("edit")
+        .text
+        .contains("Time zone set: <b>Asia/Tokyo</b>"));
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Asia/Tokyo".to_string(), None))
+    );
+    for stale in [yes.as_str(), buttons[0]] {
+        let outcome = chat.press(at, stale).await;
+        assert_eq!(outcome.notice.as_deref(), Some("That button has expired."));
+        assert!(outcome.edit.is_none());
+    }
+    assert!(bob.store().user(BOB).await.expect("read").is_none());
+    let forged = buttons[0].replace("Europe/Rome", "Europe/Paris");
+    for data in [
+        forged.as_str(),
+        "zone:zzzzzzzz:Europe/Rome",
+        "zone:Europe/Rome",
+    ] {
+        let outcome = chat.press(at, data).await;
+        assert_eq!(outcome.notice.as_deref(), Some("That button has expired."));
+    }
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Asia/Tokyo".to_string(), None))
+    );
+
+    // Phrased, an offset, or the zone they have.
+    let lisbon = chat.say(at, "in Lisbon this week").await;
+    assert!(lisbon.contains("<b>Europe/Lisbon</b>"), "{lisbon}");
+    let (_, offset) = chat.send(at, "UTC-3").await;
+    assert!(
+        offset.text.contains("<b>UTC-3</b> (it's 10:05 there)"),
+        "{}",
+        offset.text
+    );
+    let yes = offset.button_data().next().expect("yes").to_string();
+    chat.press(at, &yes).await;
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Etc/GMT+3".to_string(), Some("UTC-3".to_string())))
+    );
+    let same = chat.say(at, "UTC-3").await;
+    assert!(same.contains("already"), "{same}");
+
+    // /tz with a place still sets it directly.
+    let direct = chat.say(at, "/tz Tokyo").await;
+    assert!(direct.contains("Time zone set"), "{direct}");
+    assert_eq!(chat.entry_count().await, 0);
+}
+
+#[tokio::test]
+async fn places_that_are_foods() {
+    let at = utc(2026, 11, 28, 12, 0);
+    // At the zone question: a meal that names a place is a meal; a place alone that is a
+    // food too is asked about, with the way to log the food.
+    let mut new = Chat::new(ALICE);
+    new.say(at, "/start").await;
+    let sandwich = new.say(at, "turkey sandwich").await;
+    assert!(sandwich.contains("Logged:"), "{sandwich}");
+    let (_, turkey) = new.send(at, "Turkey").await;
+    assert!(
+        turkey
+            .text
+            .starts_with("Set your time zone to <b>Europe/Istanbul</b>"),
+        "{}",
+        turkey.text
+    );
+    assert!(
+        turkey.text.contains("“Turkey” is a food too") && turkey.text.contains("“had turkey”"),
+        "{}",
+        turkey.text
+    );
+    assert_eq!(new.entry_count().await, 1);
+    let no = new.press(at, "zone:keep").await;
+    assert!(no.edit.expect("edit").text.contains("Nothing changed"));
+    assert!(new.say(at, "had turkey").await.contains("Logged:"));
+    let yes = turkey.button_data().next().expect("yes").to_string();
+    assert_eq!(new.press(at, &yes).await.notice.as_deref(), Some("Saved"));
+    assert_eq!(
+        stored_zone(&new).await,
+        Some(("Europe/Istanbul".to_string(), None))
+    );
+    // In Istanbul, "Turkey" is the food.
+    assert!(new.say(at, "Turkey").await.contains("Logged:"));
+
+    // With a zone set: the food where it is food, a question for the place alone.
+    let mut chat = Chat::in_zone(BOB, "Europe/Berlin").await;
+    for meal in ["turkey sandwich", "Brazil nuts", "chile con carne"] {
+        let reply = chat.say(at, meal).await;
+        assert!(reply.contains("Logged:"), "{meal}: {reply}");
+    }
+    let chile = chat.say(at, "Chile").await;
+    assert!(
+        chile.contains("America/Santiago") && chile.contains("is a food too"),
+        "{chile}"
+    );
+    let java = chat.say(at, "Java").await;
+    assert!(!java.contains("Set your time zone"), "{java}");
+    assert_eq!(
+        stored_zone(&chat).await,
+        Some(("Europe/Berlin".to_string(), None))
+    );
+}
+
+#[tokio::test]
+async fn time_words_anywhere_log_the_meal_for_that_day_and_time() {
+    // London is on UTC in winter. Tuesday 1 December, 09:00.
+    let mut chat = Chat::in_zone(ALICE, "Europe/London").await;
+    let now = utc(2026, 12, 1, 9, 0);
+    for (text, starts, day) in [
+        (
+            "last night: pizza and 3 beers",
+            "<b>Logged for Mon 30 Nov, evening:</b> pizza, beer ×3.",
+            date(2026, 11, 30),
+        ),
+        (
+            "2 beers and a burger yesterday",
+            "<b>Logged for Mon 30 Nov:</b> beer ×2, burger.",
+            date(2026, 11, 30),
+        ),
+        (
+            "for breakfast yesterday: porridge",
+            "<b>Logged for Mon 30 Nov, morning:</b> porridge.",
+            date(2026, 11, 30),
+        ),
+        (
+            "on sunday: kimchi",
+            "<b>Logged for Sun 29 Nov:</b> kimchi.",
+            date(2026, 11, 29),
+        ),
+        (
+            "kefir 2 days ago",
+            "<b>Logged for Sun 29 Nov:</b> kefir.",
+            date(2026, 11, 29),
+        ),
+        (
+            "the day before yesterday at 19:30 salmon",
+            "<b>Logged for Sun 29 Nov, 19:30:</b> salmon.",
+            date(2026, 11, 29),
+        ),
+        (
+            "monday: lentils",
+            "<b>Logged for Mon 30 Nov:</b> lentils.",
+            date(2026, 11, 30),
+        ),
+        (
+            "on 24 nov: oats",
+            "<b>Logged for Tue 24 Nov:</b> oats.",
+            date(2026, 11, 24),
+        ),
+        (
+            "oats at 8am",
+            "<b>Logged for today, 08:00:</b> oats.",
+            date(2026, 12, 1),
+        ),
+    ] {
+        let (_, reply) = chat.send(now, text).await;
+        assert!(reply.text.starts_with(starts), "{text}: {}", reply.text);
+        assert!(
+            chat.day_texts(day).await.contains(&text.to_string()),
+            "{text} is kept as written under {day}"
+        );
+        if day != date(2026, 12, 1) {
+            let label = day.format("%a %-d %b").to_string();
+            assert!(
+                reply.text.contains(&format!("\n{label} <b>")),
+                "the standing is that day's: {}",
+                reply.text
+            );
+        }
+    }
+    // The time is kept with the entry, and /today-style lists show it.
+    let eaten: Vec<(String, Option<String>)> = chat
+        .store()
+        .day(ALICE, date(2026, 11, 29))
+        .await
+        .expect("day")
+        .into_iter()
+        .map(|m| {
+            let time = m.entry.eaten_at.map(|t| t.format("%H:%M").to_string());
+            (m.entry.text, time)
+        })
+        .collect();
+    assert!(
+        eaten.contains(&(
+            "the day before yesterday at 19:30 salmon".to_string(),
+            Some("19:30".to_string())
+        )),
+        "{eaten:?}"
+    );
+    assert!(eaten.contains(&("on sunday: kimchi".to_string(), None)));
+    let evening: Vec<Option<String>> = chat
+        .store()
+        .day(ALICE, date(2026, 11, 30))
+        .await
+        .expect("day")
+        .into_iter()
+        .filter(|m| m.entry.text.starts_with("last night"))
+        .map(|m| m.entry.eaten_at.map(|t| t.format("%H:%M").to_string()))
+        .collect();
+    assert_eq!(
+        evening,
+        [Some("19:00".to_string())],
+        "an evening's typical time"
+    );
+    let history = chat.say(now, "/history").await;
+    assert!(history.contains("08:00 oats at 8am"), "{history}");
+    // Undo takes it out of the day it went to.
+    let (_, reply) = chat.send(now, "yesterday at 9pm crisps").await;
+    assert!(reply
+        .text
+        .starts_with("<b>Logged for Mon 30 Nov, 21:00:</b> crisps."));
+    chat.press(now, &only_button(&reply)).await;
+    assert!(!chat
+        .day_texts(date(2026, 11, 30))
+        .await
+        .contains(&"yesterday at 9pm crisps".to_string()));
+    // A question about a day is still a question.
+    let question = chat.say(now, "what did I eat yesterday?").await;
+    assert!(!question.contains("Logged"), "{question}");
+}
+
+#[tokio::test]
+async fn last_night_after_midnight_is_the_same_diary_day() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    // 01:30 on Tuesday is still Monday's diary day: last night is today's evening.
+    let late = chat.say(utc(2026, 12, 1, 1, 30), "last night: pizza").await;
+    assert!(
+        late.starts_with("<b>Logged for today, evening:</b> pizza."),
+        "{late}"
+    );
+    // At 09:00 the diary day is Tuesday, and last night is Monday's.
+    let morning = chat.say(utc(2026, 12, 1, 9, 0), "last night: kebab").await;
+    assert!(
+        morning.starts_with("<b>Logged for Mon 30 Nov, evening:</b>"),
+        "{morning}"
+    );
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 30)).await,
+        ["last night: pizza", "last night: kebab"]
+    );
+}
+
+#[tokio::test]
+async fn a_day_too_far_back_or_still_to_come_stores_nothing() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let now = utc(2026, 12, 2, 12, 0);
+    for (text, says) in [
+        (
+            "8 days ago: pizza",
+            "up to 7 days back, and Tue 24 Nov is further",
+        ),
+        ("on the 3rd: pizza", "up to 7 days back"),
+        ("2 weeks ago: pizza", "up to 7 days back"),
+        ("tomorrow: pizza", "still to come"),
+        ("next monday: pizza", "still to come"),
+        ("tonight at 9 pizza", "still to come"),
+        ("on 30 feb: pizza", "couldn't find that day"),
+    ] {
+        let reply = chat.say(now, text).await;
+        assert!(reply.contains(says), "{text}: {reply}");
+        assert!(reply.contains("stored nothing"), "{text}: {reply}");
+    }
+    assert_eq!(chat.entry_count().await, 0);
+    let nothing = chat.say(now, "yesterday").await;
+    assert!(nothing.contains("what did you eat"), "{nothing}");
+}
+
+#[tokio::test]
+async fn words_of_foods_and_names_are_not_times() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    // Tuesday 1 December, 17:00.
+    let now = utc(2026, 12, 1, 17, 0);
+    for (text, starts) in [
+        ("sunday roast", "<b>Logged:</b> sunday roast."),
+        ("late night kebab", "<b>Logged:</b> kebab."),
+        ("last night's pizza", "<b>Logged:</b> pizza."),
+        (
+            "morning coffee",
+            "<b>Logged for today, morning:</b> coffee.",
+        ),
+        ("had tea at 4", "<b>Logged for today, 16:00:</b> tea."),
+        (
+            "sunday roast on monday",
+            "<b>Logged for Mon 30 Nov:</b> sunday roast.",
+        ),
+    ] {
+        let reply = chat.say(now, text).await;
+        assert!(reply.starts_with(starts), "{text}: {reply}");
+    }
+    let deals = chat.say(now, "cyber monday deals").await;
+    assert!(deals.contains("didn't find a food"), "{deals}");
+    assert_eq!(chat.day_texts(date(2026, 12, 1)).await.len(), 5);
+}
+
+#[tokio::test]
+async fn an_edit_reads_the_time_words_again() {
+    let mut chat = Chat::in_zone(ALICE, "UTC").await;
+    let at = utc(2026, 12, 1, 9, 0);
+    let (id, _) = chat.send(at, "pizza").await;
+    let edit = |text: &str| Input::Edited {
+        message_id: id,
+        text: text.to_string(),
+    };
+    let moved = chat.input(at, edit("pizza last night")).await;
+    assert!(
+        moved.replies[0]
+            .text
+            .starts_with("<b>Updated for Mon 30 Nov, evening:</b> pizza."),
+        "{moved:?}"
+    );
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 30)).await,
+        ["pizza last night"]
+    );
+    assert!(chat.day_texts(date(2026, 12, 1)).await.is_empty());
+
+    let refused = chat.input(at, edit("pizza 9 days ago")).await;
+    assert!(
+        refused.replies[0].text.contains("stays as it was"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        chat.day_texts(date(2026, 11, 30)).await,
+        ["pizza last night"]
+    );
+
+    let back = chat.input(at, edit("pizza")).await;
+    assert!(back.replies[0]
+        .text
+        .starts_with("<b>Updated for Tue 1 Dec:</b> pizza."));
+    assert_eq!(chat.day_texts(date(2026, 12, 1)).await, ["pizza"]);
+    assert_eq!(chat.entry_count().await, 1);
+}

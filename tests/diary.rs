@@ -8,9 +8,9 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use gutskin::diary::{
-    low_skin_days, parse_zone, streaks, ConfigError, DayClock, DaySummary, DiaryConfig, Entry,
-    RatingError, ScorePartKind, ScoreWeights, SkinRating, Week, WeekSummary, ZoneError,
-    BUILTIN_CONFIG, MAX_ZONE_CHARS,
+    choose_zone, find_zone, low_skin_days, offset_label, parse_zone, streaks, ConfigError,
+    DayClock, DaySummary, DiaryConfig, Entry, RatingError, ScorePartKind, ScoreWeights, SkinRating,
+    Week, WeekSummary, ZoneError, BUILTIN_CONFIG, MAX_ZONE_CHARS,
 };
 use gutskin::food::{Category, Lexicon};
 use gutskin::knowledge::KnowledgeBase;
@@ -832,4 +832,47 @@ fn the_day_context_feeds_the_tip_picker() {
     assert!(!tip.text.is_empty());
     let nothing = kb.tip_for(&thursday, None).expect("a tip for an empty day");
     assert_eq!(nothing.trigger.to_string(), "nothing_logged");
+}
+
+/// An offset is kept as written, to be shown back instead of `Etc/GMT+3`.
+#[test]
+fn offsets_keep_the_label_they_were_written_with() {
+    let chosen = |text: &str| choose_zone(text).expect(text);
+    let minus_three = chosen("UTC-3");
+    assert_eq!(minus_three.tz, chrono_tz::Etc::GMTPlus3);
+    assert_eq!(minus_three.shown(), "UTC-3");
+    assert_eq!(chosen("utc - 3").shown(), "UTC-3");
+    assert_eq!(chosen("UTC\u{2212}3").shown(), "UTC-3");
+    assert_eq!(chosen("gmt+5:30").shown(), "GMT+5:30");
+    assert_eq!(chosen("gmt+5:30").tz, chrono_tz::Asia::Kolkata);
+    assert_eq!(chosen("+05:30").shown(), "UTC+05:30");
+    assert_eq!(chosen("UTC").shown(), "UTC");
+    assert_eq!(chosen("Paris").shown(), "Europe/Paris");
+    assert_eq!(chosen("Paris").label, None);
+    assert_eq!(offset_label("UTC+15"), None);
+    assert_eq!(offset_label("Tokyo"), None);
+    // A label reads back as the zone it labels.
+    for text in ["UTC-3", "gmt+5:30", "+0530", "-2.5", "UTC"] {
+        let zone = chosen(text);
+        assert_eq!(choose_zone(zone.shown()), Ok(zone.clone()), "{text}");
+    }
+}
+
+#[test]
+fn finding_a_zone_in_a_word_never_guesses() {
+    assert_eq!(
+        find_zone("Tokyo").map(|z| z.tz),
+        Some(chrono_tz::Asia::Tokyo)
+    );
+    assert_eq!(find_zone("Londn"), None);
+    assert_eq!(find_zone("sandwich"), None);
+    assert_eq!(find_zone(""), None);
+    assert_eq!(find_zone("UTC+15"), None);
+    assert!(matches!(
+        choose_zone("Londn"),
+        Err(ZoneError::Unknown {
+            suggestion: Some(chrono_tz::Europe::London),
+            ..
+        })
+    ));
 }

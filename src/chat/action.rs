@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::diary::{MAX_RATING, MIN_RATING};
+use crate::diary::{find_zone, ChosenZone, MAX_RATING, MIN_RATING};
 use crate::food::Category;
 use crate::store::EntryId;
 
@@ -34,6 +34,13 @@ pub enum Action {
     TryWithout(Category),
     /// End the running experiment early (`try:stop`; no category has that id).
     StopTrying,
+    /// Set the time zone a question offered (`zone:1a2b3c4d:Europe/Rome`, `zone:…:UTC-3`):
+    /// the zone by its IANA name or, for an offset, as the person wrote it. `check` is
+    /// `zone_talk::zone_check` of the chat and the zone it replaces, so a button pressed after
+    /// the zone changed, or in another chat, is refused.
+    SetZone { check: u32, zone: ChosenZone },
+    /// Keep the time zone a question offered to change (`zone:keep`).
+    KeepZone,
 }
 
 /// Callback data that is not an action.
@@ -53,6 +60,8 @@ impl fmt::Display for Action {
             }
             Action::TryWithout(category) => write!(f, "try:{}", category.id()),
             Action::StopTrying => f.write_str("try:stop"),
+            Action::SetZone { check, zone } => write!(f, "zone:{check:08x}:{}", zone.shown()),
+            Action::KeepZone => f.write_str("zone:keep"),
         }
     }
 }
@@ -83,6 +92,17 @@ impl FromStr for Action {
             },
             "try" if rest == "stop" => Action::StopTrying,
             "try" => Action::TryWithout(Category::from_id(rest).ok_or(UnknownAction)?),
+            "zone" if rest == "keep" => Action::KeepZone,
+            "zone" => {
+                let (check, zone) = rest.split_once(':').ok_or(UnknownAction)?;
+                if check.len() != 8 {
+                    return Err(UnknownAction);
+                }
+                Action::SetZone {
+                    check: u32::from_str_radix(check, 16).map_err(|_| UnknownAction)?,
+                    zone: find_zone(zone).ok_or(UnknownAction)?,
+                }
+            }
             _ => return Err(UnknownAction),
         };
         // Only the canonical spelling is accepted, so one action has one form.
@@ -145,6 +165,50 @@ mod tests {
             round_trip(Action::TryWithout(category));
         }
         round_trip(Action::StopTrying);
+        round_trip(Action::KeepZone);
+        for zone in ["Europe/Rome", "UTC-3", "GMT+5:30", "UTC+05:30", "UTC"] {
+            round_trip(Action::SetZone {
+                check: u32::MAX,
+                zone: crate::diary::choose_zone(zone).expect("a zone"),
+            });
+        }
+        // The longest IANA name still fits.
+        let longest = chrono_tz::TZ_VARIANTS
+            .iter()
+            .max_by_key(|tz| tz.name().len())
+            .expect("zones");
+        round_trip(Action::SetZone {
+            check: 0,
+            zone: ChosenZone {
+                tz: *longest,
+                label: None,
+            },
+        });
+    }
+
+    #[test]
+    fn zone_buttons_read_as_written() {
+        assert_eq!(
+            "zone:00c0ffee:Europe/Rome".parse::<Action>(),
+            Ok(Action::SetZone {
+                check: 0x00c0_ffee,
+                zone: ChosenZone {
+                    tz: chrono_tz::Europe::Rome,
+                    label: None
+                }
+            })
+        );
+        assert_eq!(
+            "zone:00c0ffee:UTC-3".parse::<Action>(),
+            Ok(Action::SetZone {
+                check: 0x00c0_ffee,
+                zone: ChosenZone {
+                    tz: chrono_tz::Etc::GMTPlus3,
+                    label: Some("UTC-3".into())
+                }
+            })
+        );
+        assert_eq!("zone:keep".parse::<Action>(), Ok(Action::KeepZone));
     }
 
     #[test]
@@ -192,6 +256,22 @@ mod tests {
             "try:fastfood",
             "try:STOP",
             "try:stop:",
+            "zone:",
+            "zone:keep:",
+            "zone:KEEP",
+            "zone:00c0ffee",
+            "zone:00c0ffee:",
+            "zone:00c0ffee:Atlantis",
+            "zone:00c0ffee:europe/rome",
+            "zone:00c0ffee:Italy",
+            "zone:00c0ffee:Rome",
+            "zone:00c0ffee:utc-3",
+            "zone:00C0FFEE:Europe/Rome",
+            "zone:c0ffee:Europe/Rome",
+            "zone:+0c0ffee:Europe/Rome",
+            "zone:00c0ffee:UTC+15",
+            "zone:00c0ffee:Europe/Rome:x",
+            "zone:00c0ffee: Europe/Rome",
             "launch:missiles",
             "💥",
         ] {

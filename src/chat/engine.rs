@@ -4,13 +4,15 @@
 //! 1. empty or too long: a friendly word, nothing stored;
 //! 2. `/command`;
 //! 3. greetings and thanks;
-//! 4. `skin 4`: today's skin rating;
-//! 5. a question (a question mark, or a question word first): the FAQ answer, or an honest
+//! 4. a place ("I'm in Paris", "Tokyo please", "UTC-3"): the zone is set, or for someone who
+//!    has one (or a place that is also a food) asked about first (see `zone_talk`);
+//! 5. `skin 4`, `skin great`, `bad skin day`: today's skin rating (see `skin`);
+//! 6. a question (a question mark, or a question word first): the FAQ answer, or an honest
 //!    "I can't answer that" with the topics; a question is never logged as a meal;
-//! 6. a meal (`yesterday: ...` counts for the day before): logged, confirmed with Undo;
-//! 7. only foods not eaten ("no sugar today", "skipped the fries"): noted, nothing stored;
-//! 8. no food but a time zone ("Berlin", "UTC+2"): the zone is set (that is how `/start`'s
-//!    question is answered);
+//! 7. a meal: logged, confirmed with Undo; time words anywhere in it ("yesterday", "last
+//!    night", "on monday", "at 8am") log it for that day and time (see `meal_time`), and a
+//!    day more than a week back or still to come stores nothing;
+//! 8. only foods not eaten ("no sugar today", "skipped the fries"): noted, nothing stored;
 //! 9. no food but close to an FAQ topic: the answer;
 //! 10. anything else: examples of what to send, and nothing stored.
 //!
@@ -31,11 +33,12 @@ use crate::chat::html::{escape, shorten};
 use crate::chat::text::{self, SmallTalk};
 use crate::chat::week_cache::{MealStanding, WeekCache, WEEK_CACHE_USERS};
 use crate::chat::{export, render};
+use crate::chat::{meal_time, skin};
 use crate::chat::{Attachment, Button, Incoming, Input, NonText, Outcome, Reply};
 use crate::diary::{
-    day_context, find_patterns, latest_ratings, observations, parse_zone, streaks, DayClock,
-    DayObservation, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, WeekTally, ZoneError,
-    EXPERIMENT_DAYS,
+    choose_zone, day_context, find_patterns, latest_ratings, observations, streaks, DayClock,
+    DayObservation, DaySummary, DiaryConfig, Entry, SkinRating, WeekSummary, WeekTally, WhenSaid,
+    ZoneError, EXPERIMENT_DAYS,
 };
 use crate::food::{Category, CategorySet, Lexicon, Meal};
 use crate::knowledge::{KnowledgeBase, Tip};
@@ -71,22 +74,22 @@ const ZONE_QUESTION: &str = "Which time zone are you in? Send your city (<i>Berl
 
 /// Why an input could not be handled; the person gets an apology, the log gets this.
 #[derive(Debug, thiserror::Error)]
-enum EngineError {
+pub(super) enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("could not draw the chart: {0}")]
     Chart(#[from] ChartError),
 }
 
-type Result<T> = std::result::Result<T, EngineError>;
+pub(super) type Result<T> = std::result::Result<T, EngineError>;
 
 /// The conversation engine. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct Engine {
-    lexicon: Arc<Lexicon>,
+    pub(super) lexicon: Arc<Lexicon>,
     knowledge: Arc<KnowledgeBase>,
-    diary: Arc<DiaryConfig>,
-    store: Store,
+    pub(super) diary: Arc<DiaryConfig>,
+    pub(super) store: Store,
     /// Told the chat id whenever someone's settings change or are deleted, so the digest
     /// can reschedule them without scanning everyone.
     settings_changed: Option<UnboundedSender<i64>>,
@@ -94,23 +97,31 @@ pub struct Engine {
     weeks: Arc<WeekCache>,
 }
 
+/// A meal being logged: as parsed, as stored, and when it was eaten as the reply says it
+/// ("evening", "19:30").
+struct LoggedMeal<'m, 'a> {
+    meal: &'m Meal<'a>,
+    entry: &'m Entry,
+    when: Option<&'m str>,
+}
+
 /// A person as the engine sees them: their settings, or the defaults for someone new.
-struct Person {
-    settings: UserSettings,
+pub(super) struct Person {
+    pub(super) settings: UserSettings,
     /// The settings as stored when read or last saved (`None` for someone who has not set
     /// anything yet), so that saving applies only what this input changed (see
     /// [`Engine::save`]).
     read: Option<UserSettings>,
-    clock: DayClock,
+    pub(super) clock: DayClock,
 }
 
 impl Person {
     /// Whether they have settings stored (not so for someone who has not set anything yet).
-    fn known(&self) -> bool {
+    pub(super) fn known(&self) -> bool {
         self.read.is_some()
     }
 
-    fn tz(&self) -> Tz {
+    pub(super) fn tz(&self) -> Tz {
         self.clock.tz()
     }
 }
@@ -201,7 +212,7 @@ impl Engine {
 
     // ----- people -----
 
-    async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
+    pub(super) async fn person(&self, user: i64, at: DateTime<Utc>) -> Result<Person> {
         let read = self.store.user(user).await?;
         let settings = match read.clone() {
             Some(settings) => settings,
@@ -226,7 +237,7 @@ impl Engine {
     /// Stores what this input changed in the person's settings. Only the fields it changed
     /// are written over what is stored now: the digest may have recorded a day or a tip
     /// since the settings were read, and that must stay.
-    async fn save(&self, person: &mut Person, at: DateTime<Utc>) -> Result<()> {
+    pub(super) async fn save(&self, person: &mut Person, at: DateTime<Utc>) -> Result<()> {
         person.settings.updated_at = at;
         let changed = &person.settings;
         let read = person.read.as_ref();
@@ -296,20 +307,35 @@ impl Engine {
             ))),
             None => {}
         }
-        if let Some(rating) = skin_shortcut(&cleaned) {
-            return self.rate_today(user, at, rating).await;
+        if let Some(outcome) = self.on_place(user, at, &cleaned).await? {
+            return Ok(outcome);
         }
-        let (yesterday, body) = match text::strip_yesterday(&cleaned) {
-            Some(rest) => (true, rest),
-            None => (false, cleaned.as_str()),
+        if let Some(said) = skin::read(&cleaned) {
+            return self.on_skin_said(user, at, said).await;
+        }
+        // When it was eaten ("last night", "on monday", "at 8am"): the parser reads the rest.
+        let first = self.lexicon.parse(&cleaned);
+        let said = meal_time::read(&cleaned, &first);
+        let rest;
+        let (body, meal) = match &said {
+            Some(said) => {
+                rest = said.rest_of(&cleaned);
+                (rest.as_str(), self.lexicon.parse(&rest))
+            }
+            None => (cleaned.as_str(), first),
         };
         if body.is_empty() {
             return Ok(Outcome::reply(Reply::text(
-                "Yesterday what? Send it like this: <i>yesterday: 2 beers and a burger</i>.",
+                "And what did you eat then? Send it like this: <i>yesterday: 2 beers and a \
+                 burger</i>.",
             )));
         }
-        let meal = self.lexicon.parse(body);
-        if text::is_question(body) && !yesterday {
+        // A message that opens with when ("yesterday: ...") is a meal, as it always was.
+        let led_by_time = said
+            .as_ref()
+            .and_then(|said| said.taken.first())
+            .is_some_and(|first| first.start == 0);
+        if text::is_question(&cleaned) && !led_by_time {
             // A question that names food without a question mark may still be a meal
             // ("tell me about kefir" is not; "any chance of oats" is rare); only an
             // unanswerable one with food and no '?' falls through to the meal log.
@@ -322,7 +348,7 @@ impl Engine {
         }
         if meal.has_food() {
             return self
-                .log_meal(user, at, message_id, &cleaned, &meal, yesterday)
+                .log_meal(user, at, message_id, &cleaned, &meal, said.as_ref())
                 .await;
         }
         if meal.items.is_empty() && text::is_abstention(body) {
@@ -337,10 +363,7 @@ impl Engine {
                 skipped.join(", no ")
             ))));
         }
-        if !yesterday {
-            if let Ok(tz) = parse_zone(body) {
-                return self.set_zone(user, at, tz).await;
-            }
+        if said.is_none() {
             if let Some(found) = self.knowledge.best_match(body) {
                 return Ok(Outcome::reply(Reply::text(render::answer(found.topic))));
             }
@@ -358,16 +381,17 @@ impl Engine {
         message_id: i64,
         text: &str,
         meal: &Meal<'_>,
-        yesterday: bool,
+        said: Option<&WhenSaid>,
     ) -> Result<Outcome> {
         let mut person = self.person(user, at).await?;
         let today = person.clock.local_day(at);
-        let day = if yesterday {
-            today.pred_opt().unwrap_or(today)
-        } else {
-            today
+        let eaten = match said.map(|said| said.resolve(&person.clock, at)).transpose() {
+            Ok(eaten) => eaten,
+            Err(error) => return Ok(Outcome::reply(Reply::text(meal_time::refusal(&error)))),
         };
-        let entry = Entry::from_meal(meal, text, at, day);
+        let mut entry = Entry::from_meal(meal, text, at, eaten.map_or(today, |e| e.day));
+        entry.eaten_at = eaten.and_then(|e| e.time);
+        let when = eaten.and_then(|e| e.label());
         let first_time = !person.known();
         if first_time {
             self.save(&mut person, at).await?;
@@ -376,7 +400,12 @@ impl Engine {
         let (_, reply) = self
             .store
             .log_meal_and(user, message_id, &entry, |outcome| {
-                self.confirm_meal(user, &person, today, meal, &entry, outcome, revision_before)
+                let meal = LoggedMeal {
+                    meal,
+                    entry: &entry,
+                    when: when.as_deref(),
+                };
+                self.confirm_meal(user, &person, today, meal, outcome, revision_before)
             })
             .await?;
         let mut reply = reply?;
@@ -393,17 +422,16 @@ impl Engine {
     /// `user`'s meals was `revision_before` before): the meal's place in its day and week,
     /// from the week kept in memory if that is current, else read. It runs while the meal is
     /// being flushed, so it must not tell anyone anything itself.
-    #[allow(clippy::too_many_arguments)]
     async fn confirm_meal(
         &self,
         user: i64,
         person: &Person,
         today: NaiveDate,
-        meal: &Meal<'_>,
-        entry: &Entry,
+        logged: LoggedMeal<'_, '_>,
         outcome: LogOutcome,
         revision_before: u64,
     ) -> Result<Reply> {
+        let LoggedMeal { meal, entry, when } = logged;
         let id = outcome.id();
         let day = entry.local_day;
         // Read before the week is, so it also stamps a week read below (see `week_cache`).
@@ -456,6 +484,7 @@ impl Engine {
             verb,
             items: &meal.items,
             other_day: (day != today).then_some(day),
+            when,
             summary: &standing.summary,
             week_plants: standing.week_plants,
             tip,
@@ -510,11 +539,17 @@ impl Engine {
                 "I only read edits of meals, so I left that one alone.",
             )));
         }
-        let (yesterday, body) = match text::strip_yesterday(&cleaned) {
-            Some(rest) => (true, rest),
-            None => (false, cleaned.as_str()),
+        // The time words are read again too: an edit can move the meal to another day.
+        let first = self.lexicon.parse(&cleaned);
+        let said = meal_time::read(&cleaned, &first);
+        let rest;
+        let meal = match &said {
+            Some(said) => {
+                rest = said.rest_of(&cleaned);
+                self.lexicon.parse(&rest)
+            }
+            None => first,
         };
-        let meal = self.lexicon.parse(body);
         if !meal.has_food() {
             return Ok(Outcome::reply(Reply::text(
                 "Your edited message has no food I know, so I changed nothing. \
@@ -523,12 +558,22 @@ impl Engine {
         }
         let person = self.person(user, at).await?;
         let today = person.clock.local_day(at);
-        let day = if yesterday {
-            today.pred_opt().unwrap_or(today)
-        } else {
-            today
+        let eaten = match said
+            .as_ref()
+            .map(|said| said.resolve(&person.clock, at))
+            .transpose()
+        {
+            Ok(eaten) => eaten,
+            Err(error) => {
+                return Ok(Outcome::reply(Reply::text(format!(
+                    "{} (Your earlier entry stays as it was.)",
+                    meal_time::refusal(&error)
+                ))))
+            }
         };
-        let entry = Entry::from_meal(&meal, cleaned.as_str(), at, day);
+        let day = eaten.map_or(today, |e| e.day);
+        let mut entry = Entry::from_meal(&meal, cleaned.as_str(), at, day);
+        entry.eaten_at = eaten.and_then(|e| e.time);
         match self.store.edit_meal(user, message_id, &entry).await? {
             Some(id) => {
                 let week = person.clock.week_of(day);
@@ -539,6 +584,7 @@ impl Engine {
                     items: &meal.items,
                     // An edit can come days later: name the day rather than say "today".
                     other_day: Some(day),
+                    when: eaten.and_then(|e| e.label()).as_deref(),
                     summary: &tally.summary(day, &self.diary.score),
                     week_plants: tally.plants_through(day).len(),
                     tip: None,
@@ -550,7 +596,7 @@ impl Engine {
             }
             // Never logged (it had no food before): log it now, as a new message would be.
             None => {
-                self.log_meal(user, at, message_id, &cleaned, &meal, yesterday)
+                self.log_meal(user, at, message_id, &cleaned, &meal, said.as_ref())
                     .await
             }
         }
@@ -596,14 +642,14 @@ impl Engine {
                     let person = self.person(user, at).await?;
                     Reply::text(format!(
                         "Your time zone is {} (it is {} there).\n\n{ZONE_QUESTION}",
-                        escape(person.tz().name()),
+                        escape(person.settings.zone_shown()),
                         person.clock.local_time(at).format("%a %H:%M")
                     ))
                 } else {
-                    return match parse_zone(argument) {
-                        Ok(tz) => self.set_zone(user, at, tz).await,
-                        Err(error) => Ok(Outcome::reply(Reply::text(zone_error(&error)))),
-                    };
+                    match choose_zone(argument) {
+                        Ok(chosen) => self.set_zone(user, at, &chosen).await?,
+                        Err(error) => Reply::text(zone_error(&error)),
+                    }
                 }
             }
             "digest" => self.digest_setting(user, at, argument).await?,
@@ -617,7 +663,7 @@ impl Engine {
                     None => None,
                 };
                 Reply::text(render::settings(
-                    person.tz().name(),
+                    person.settings.zone_shown(),
                     person.clock.local_time(at),
                     person.clock.cutoff(),
                     person.settings.digest_at,
@@ -673,7 +719,7 @@ impl Engine {
         if person.known() {
             return Ok(Reply::text(format!(
                 "Welcome back! Your time zone is {}. Tell me what you eat and I'll keep the diary.\n\n{EXAMPLES}",
-                escape(person.tz().name())
+                escape(person.settings.zone_shown())
             )));
         }
         Ok(Reply::text(format!(
@@ -682,28 +728,6 @@ impl Engine {
              how your skin is, and over a few weeks show which foods go with better or worse skin.\n\n\
              {ZONE_QUESTION}"
         )))
-    }
-
-    async fn set_zone(&self, user: i64, at: DateTime<Utc>, tz: Tz) -> Result<Outcome> {
-        let mut person = self.person(user, at).await?;
-        person.settings.zone = tz.name().to_string();
-        self.save(&mut person, at).await?;
-        let local = at.with_timezone(&tz);
-        let digest = person.settings.digest_at.map_or_else(
-            || "Your evening digest is off (/digest 21:00 turns it on).".to_string(),
-            |t| {
-                format!(
-                    "Your evening digest comes at {} (/digest to change).",
-                    t.format("%H:%M")
-                )
-            },
-        );
-        Ok(Outcome::reply(Reply::text(format!(
-            "Time zone set: <b>{}</b> (it is {} there). {digest}\n\nNow tell me what you eat, \
-             e.g. <i>porridge with blueberries and kefir</i>.",
-            escape(tz.name()),
-            local.format("%a %H:%M")
-        ))))
     }
 
     async fn digest_setting(&self, user: i64, at: DateTime<Utc>, argument: &str) -> Result<Reply> {
@@ -736,7 +760,7 @@ impl Engine {
             Some(time) => format!(
                 "Done: your digest will come at {} your time ({}).",
                 time.format("%H:%M"),
-                escape(person.tz().name())
+                escape(person.settings.zone_shown())
             ),
             None => "Done: no more evening digests. /digest 21:00 turns them back on.".to_string(),
         }))
@@ -1048,7 +1072,7 @@ impl Engine {
             render::plural(export.entries.len()),
             export.ratings.len(),
             render::plural(export.ratings.len()),
-            escape(person.tz().name()),
+            escape(person.settings.zone_shown()),
             person
                 .settings
                 .digest_at
@@ -1088,20 +1112,13 @@ impl Engine {
         })
     }
 
-    async fn rate_today(&self, user: i64, at: DateTime<Utc>, rating: u8) -> Result<Outcome> {
-        let mut person = self.person(user, at).await?;
-        let today = person.clock.local_day(at);
-        if !person.known() {
-            self.save(&mut person, at).await?;
-        }
-        self.rate(user, at, today, rating).await?;
-        Ok(Outcome::reply(Reply::text(format!(
-            "Saved: your skin today is {rating}/5. Thanks! After a few weeks of ratings, \
-             /insights shows which foods go with better or worse skin."
-        ))))
-    }
-
-    async fn rate(&self, user: i64, at: DateTime<Utc>, day: NaiveDate, rating: u8) -> Result<()> {
+    pub(super) async fn rate(
+        &self,
+        user: i64,
+        at: DateTime<Utc>,
+        day: NaiveDate,
+        rating: u8,
+    ) -> Result<()> {
         // Ratings come from validated buttons or a 1-5 shortcut; anything else is refused
         // before here, so this cannot fail, but it is not worth a panic if it did.
         if let Ok(rating) = SkinRating::new(day, rating, at) {
@@ -1189,6 +1206,9 @@ impl Engine {
             }),
             Action::TryWithout(category) => self.try_without(user, at, category).await,
             Action::StopTrying => self.stop_trying(user, at).await,
+            zone @ (Action::SetZone { .. } | Action::KeepZone) => {
+                self.on_zone_button(user, at, zone).await
+            }
         }
     }
 }
@@ -1196,12 +1216,13 @@ impl Engine {
 /// `/help`.
 const HELP: &str = "<b>What I understand</b>\n\
     Just tell me what you ate: <i>porridge with blueberries and kefir</i>, \
-    <i>2 beers and a burger</i>, <i>🍕🍺</i>. Start with <i>yesterday:</i> to log for the day \
-    before. Edit your message and I update the entry. Ask questions like \
+    <i>2 beers and a burger</i>, <i>🍕🍺</i>. Say when if it wasn't just now: \
+    <i>last night: pizza</i>, <i>oats at 8am</i>, <i>on monday: dal</i> (up to 7 days back). \
+    Edit your message and I update the entry. Ask questions like \
     <i>does sugar cause acne?</i>\n\n\
     /today your day: meals, score and its parts, fibre, plants\n\
     /week the last seven days and this week's plants\n\
-    /skin rate your skin 1-5 (or send <i>skin 4</i>)\n\
+    /skin rate your skin 1-5 (or send <i>skin 4</i>, <i>skin great</i>)\n\
     /undo remove the last meal\n\
     /history today's meals, with delete buttons\n\
     /faq questions I can answer\n\
@@ -1249,19 +1270,6 @@ fn parse_clock_time(text: &str) -> Option<NaiveTime> {
     let hours: u32 = hours.parse().ok()?;
     let minutes: u32 = minutes.parse().ok()?;
     NaiveTime::from_hms_opt(hours, minutes, 0)
-}
-
-/// "skin 4", "skin: 4/5".
-fn skin_shortcut(text: &str) -> Option<u8> {
-    let lower = text.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("skin")?
-        .trim_start_matches([':', ' ', '=']);
-    let rest = rest.strip_suffix("/5").unwrap_or(rest).trim();
-    match rest.parse::<u8>() {
-        Ok(rating @ 1..=5) if rest.len() == 1 => Some(rating),
-        _ => None,
-    }
 }
 
 fn history_reply(meals: &[StoredMeal], day: NaiveDate, tz: Tz) -> Reply {
@@ -1325,14 +1333,5 @@ mod tests {
         assert_eq!(parse_clock_time("24:00"), None);
         assert_eq!(parse_clock_time("9pm"), None);
         assert_eq!(parse_clock_time("-1"), None);
-    }
-
-    #[test]
-    fn skin_shortcuts() {
-        assert_eq!(skin_shortcut("skin 4"), Some(4));
-        assert_eq!(skin_shortcut("Skin: 2/5"), Some(2));
-        assert_eq!(skin_shortcut("skin 6"), None);
-        assert_eq!(skin_shortcut("skin 44"), None);
-        assert_eq!(skin_shortcut("skinny latte"), None);
     }
 }

@@ -15,9 +15,12 @@ mod engine;
 mod experiment;
 mod export;
 pub mod html;
+mod meal_time;
 pub(crate) mod render;
+mod skin;
 mod text;
 mod week_cache;
+mod zone_talk;
 
 use chrono::{DateTime, Utc};
 

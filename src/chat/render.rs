@@ -117,6 +117,8 @@ pub(crate) struct MealConfirmation<'a> {
     pub items: &'a [Item<'a>],
     /// `None` for today, else the day the meal was logged for.
     pub other_day: Option<NaiveDate>,
+    /// When in the day it was eaten, if the message said: "evening", "19:30".
+    pub when: Option<&'a str>,
     pub summary: &'a DaySummary,
     pub week_plants: usize,
     pub tip: Option<&'a Tip>,
@@ -130,8 +132,17 @@ impl MealConfirmation<'_> {
             .iter()
             .fold(CategorySet::EMPTY, |set, item| set.union(item.categories));
         let _ = write!(text, "<b>{}", self.verb);
-        if let Some(day) = self.other_day {
-            let _ = write!(text, " for {}", day_label(day));
+        match (self.other_day, self.when) {
+            (Some(day), Some(when)) => {
+                let _ = write!(text, " for {}, {}", day_label(day), escape(when));
+            }
+            (Some(day), None) => {
+                let _ = write!(text, " for {}", day_label(day));
+            }
+            (None, Some(when)) => {
+                let _ = write!(text, " for today, {}", escape(when));
+            }
+            (None, None) => {}
         }
         let _ = write!(text, ":</b> {}.", eaten_list(self.items));
         if !categories.is_empty() {
@@ -170,9 +181,18 @@ impl MealConfirmation<'_> {
     }
 }
 
-/// One line per entry: "08:12 porridge with… → oats, blueberries".
+/// One line per entry: "08:12 porridge with… → oats, blueberries", at the time it was eaten
+/// when the message said, else when it was logged.
 pub(crate) fn entry_line(meal: &StoredMeal, tz: Tz) -> String {
-    let time = meal.entry.logged_at.with_timezone(&tz).format("%H:%M");
+    let time = match meal.entry.eaten_at {
+        Some(eaten) => eaten.format("%H:%M").to_string(),
+        None => meal
+            .entry
+            .logged_at
+            .with_timezone(&tz)
+            .format("%H:%M")
+            .to_string(),
+    };
     let foods = entry_foods(&meal.entry);
     format!(
         "{time} {} → {foods}",
@@ -673,6 +693,7 @@ pub(crate) fn plural(count: usize) -> &'static str {
 mod tests {
     use super::*;
     use crate::diary::{DayObservation, ExperimentComparison};
+    use chrono::TimeZone;
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).expect("a November day")
@@ -721,6 +742,35 @@ mod tests {
         let unlogged = finished((14, 3.0), (0, 0.0), 0, 0);
         assert!(unlogged.contains("during (Sun 15 Nov to Sat 28 Nov): no rated days"));
         assert!(unlogged.contains("No meals were logged during it"));
+    }
+
+    #[test]
+    fn an_entry_shows_when_it_was_eaten_if_known() {
+        let logged_at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .single()
+            .expect("instant");
+        let mut entry = Entry {
+            logged_at,
+            local_day: day(30),
+            eaten_at: None,
+            text: "last night: pizza".to_string(),
+            items: Vec::new(),
+            unrecognised: Vec::new(),
+        };
+        let id = crate::store::EntryId::of(logged_at, 1);
+        let line = |entry: &Entry| {
+            entry_line(
+                &StoredMeal {
+                    id,
+                    entry: entry.clone(),
+                },
+                chrono_tz::Europe::Berlin,
+            )
+        };
+        assert!(line(&entry).starts_with("10:00 last night: pizza"));
+        entry.eaten_at = NaiveTime::from_hms_opt(19, 0, 0);
+        assert!(line(&entry).starts_with("19:00 last night: pizza"));
     }
 
     #[test]

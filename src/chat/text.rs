@@ -1,5 +1,6 @@
 //! Reading a text message before it meets the parser: cleaning it, splitting off a command,
-//! the "yesterday:" prefix, and telling greetings and questions from meals.
+//! and telling greetings and questions from meals. (When a meal was eaten is
+//! `diary::read_when`'s.)
 
 /// A cleaned message: control characters (other than line breaks) removed, zero-width and
 /// direction marks dropped, whitespace runs squeezed, ends trimmed.
@@ -38,23 +39,6 @@ pub(crate) fn command(text: &str) -> Option<(String, &str)> {
         return None;
     }
     Some((name.to_ascii_lowercase(), argument))
-}
-
-/// Text that starts with "yesterday" (followed by `:`, `,`, `-` or a space) is about the day
-/// before: the rest of the message, or `None` when there is no such prefix.
-pub(crate) fn strip_yesterday(text: &str) -> Option<&str> {
-    let head = text.get(..9)?;
-    if !head.eq_ignore_ascii_case("yesterday") {
-        return None;
-    }
-    let rest = &text[9..];
-    let rest = rest.strip_prefix(['\u{2014}', '\u{2013}']).unwrap_or(rest);
-    let trimmed = rest.trim_start_matches([':', ',', '-', ' ']);
-    if trimmed.len() == rest.len() && !rest.is_empty() {
-        // "yesterdays" is not the prefix.
-        return None;
-    }
-    Some(trimmed.trim())
 }
 
 /// What a message without food might be.
@@ -208,17 +192,6 @@ mod tests {
         assert_eq!(command("/"), None);
         assert_eq!(command("/ oats"), None);
         assert_eq!(command("1/2 avocado"), None);
-    }
-
-    #[test]
-    fn yesterday_prefix() {
-        assert_eq!(strip_yesterday("yesterday: 2 beers"), Some("2 beers"));
-        assert_eq!(strip_yesterday("Yesterday, pizza"), Some("pizza"));
-        assert_eq!(strip_yesterday("YESTERDAY - a burger"), Some("a burger"));
-        assert_eq!(strip_yesterday("yesterday had oats"), Some("had oats"));
-        assert_eq!(strip_yesterday("yesterday"), Some(""));
-        assert_eq!(strip_yesterday("yesterdays leftovers"), None);
-        assert_eq!(strip_yesterday("oats yesterday"), None);
     }
 
     #[test]

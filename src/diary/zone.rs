@@ -20,6 +20,10 @@
 //!    accents, spaces and punctuation. Where two names share a city part, the canonical one
 //!    wins over backward-compatible links (see `prefer`).
 //!
+//! [`choose_zone`] reads the same and keeps an offset as it was written ("UTC-3"), to be
+//! shown back instead of `Etc/GMT+3`; [`find_zone`] is for text that may be no zone at all,
+//! and never searches for a likely typo.
+//!
 //! Anything else is a [`ZoneError`] the chat layer can word kindly; an unknown name carries
 //! the closest known one as a suggestion, which is offered, never silently applied.
 
@@ -387,6 +391,47 @@ fn did_you_mean(suggestion: &Option<Tz>) -> String {
 
 /// Reads a time zone as a person types it; see the module comment for what is accepted.
 pub fn parse_zone(text: &str) -> Result<Tz, ZoneError> {
+    choose_zone(text).map(|chosen| chosen.tz)
+}
+
+/// A zone as a person chose it: the zone, and for a UTC offset the offset as they wrote it
+/// ("UTC-3", "GMT+5:30"), which is what to show them: `Etc/GMT+3` reads backwards to anyone
+/// who does not know POSIX signs, and `Asia/Kolkata` is not what they typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChosenZone {
+    pub tz: Tz,
+    /// For an offset, the offset as written ([`offset_label`]); `None` for a place or name.
+    pub label: Option<String>,
+}
+
+impl ChosenZone {
+    /// What to call the zone when showing it: the label, else the IANA name.
+    pub fn shown(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.tz.name())
+    }
+}
+
+/// [`parse_zone`], keeping an offset's label (see [`ChosenZone`]).
+pub fn choose_zone(text: &str) -> Result<ChosenZone, ZoneError> {
+    match lookup(text) {
+        Ok(Some(chosen)) => Ok(chosen),
+        Ok(None) => Err(ZoneError::Unknown {
+            input: text.trim().to_string(),
+            suggestion: ZoneIndex::get().suggest(text.trim()),
+        }),
+        Err(error) => Err(error),
+    }
+}
+
+/// [`choose_zone`] for text that may well be no zone at all (a word of a sentence): an
+/// unknown name is `None`, without the search for a likely typo that [`ZoneError::Unknown`]
+/// makes, which compares it with every known city.
+pub fn find_zone(text: &str) -> Option<ChosenZone> {
+    lookup(text).ok().flatten()
+}
+
+/// The zone `text` names, `Ok(None)` if it names none, or why an offset cannot be used.
+fn lookup(text: &str) -> Result<Option<ChosenZone>, ZoneError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ZoneError::Empty);
@@ -395,25 +440,49 @@ pub fn parse_zone(text: &str) -> Result<Tz, ZoneError> {
         return Err(ZoneError::TooLong);
     }
     if let Some(offset) = parse_offset(text) {
-        return zone_for_offset(offset?);
+        return Ok(Some(ChosenZone {
+            tz: zone_for_offset(offset?)?,
+            label: offset_label(text),
+        }));
     }
+    let place = |tz: Tz| Ok(Some(ChosenZone { tz, label: None }));
     let index = ZoneIndex::get();
     let city = city_key(text);
     if let Some(&tz) = index.aliases.get(&city) {
-        return Ok(tz);
+        return place(tz);
     }
     if let Some(&tz) = index.names.get(&name_key(text)) {
-        return Ok(tz);
+        return place(tz);
     }
     if !text.contains('/') {
         if let Some(&tz) = index.cities.get(&city) {
-            return Ok(tz);
+            return place(tz);
         }
     }
-    Err(ZoneError::Unknown {
-        input: text.to_string(),
-        suggestion: index.suggest(text),
-    })
+    Ok(None)
+}
+
+/// An offset as the person wrote it, tidied: spaces out, dashes as minus signs, the prefix
+/// in capitals and `UTC` when there was none ("utc -3" is "UTC-3", "+05:30" is
+/// "UTC+05:30", "gmt+5:30" is "GMT+5:30"); `None` unless `text` is a usable offset.
+pub fn offset_label(text: &str) -> Option<String> {
+    let minutes = parse_offset(text)?.ok()?;
+    zone_for_offset(minutes).ok()?;
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{2212}' | '\u{2013}' | '\u{2014}' => '-',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    Some(
+        if compact.starts_with("UTC") || compact.starts_with("GMT") {
+            compact
+        } else {
+            format!("UTC{compact}")
+        },
+    )
 }
 
 /// The zone for an offset in minutes east of UTC.

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::codec::{self, MealRecordV1, MealValue};
 use super::error::StoreError;
 use super::layout::from_sortable_i64;
-use crate::diary::{DayClock, Entry, DEFAULT_CUTOFF};
+use crate::diary::{find_zone, ChosenZone, DayClock, Entry, DEFAULT_CUTOFF};
 use crate::food::Category;
 
 /// The version JSON records (settings, ratings) are written with.
@@ -36,6 +36,11 @@ pub struct UserSettings {
     pub user: i64,
     /// IANA zone name ("Europe/Berlin"); see [`UserSettings::tz`].
     pub zone: String,
+    /// For a zone chosen as a UTC offset, the offset as the person wrote it ("UTC-3"), to
+    /// show instead of the zone's name (`Etc/GMT+3`); see [`UserSettings::zone_shown`].
+    /// Records from before labels have none, and show the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_label: Option<String>,
     /// Local time of the daily digest, or `None` when the user turned it off.
     #[serde(default)]
     pub digest_at: Option<NaiveTime>,
@@ -102,6 +107,7 @@ impl UserSettings {
         UserSettings {
             user,
             zone: zone.name().to_string(),
+            zone_label: None,
             digest_at: None,
             day_cutoff: DEFAULT_CUTOFF,
             last_tip_id: None,
@@ -116,6 +122,24 @@ impl UserSettings {
     /// The zone, if its name is one this build of chrono-tz knows.
     pub fn tz(&self) -> Option<Tz> {
         self.zone.parse().ok()
+    }
+
+    /// The zone as the person should see it: the label they chose it by ("UTC-3") when it
+    /// still names the stored zone, else the zone's IANA name. (A label that names another
+    /// zone can only come from a damaged record; the zone is what the diary runs on.)
+    pub fn zone_shown(&self) -> &str {
+        match &self.zone_label {
+            Some(label) if find_zone(label).is_some_and(|chosen| chosen.tz.name() == self.zone) => {
+                label
+            }
+            _ => &self.zone,
+        }
+    }
+
+    /// Sets the zone and its label together, so a label never outlives its zone.
+    pub fn set_zone(&mut self, chosen: &ChosenZone) {
+        self.zone = chosen.tz.name().to_string();
+        self.zone_label.clone_from(&chosen.label);
     }
 
     /// The user's diary clock; `None` if the zone is unknown or the cutoff out of range.
@@ -137,6 +161,7 @@ impl UserSettings {
         let UserSettings {
             user: _,
             zone,
+            zone_label,
             digest_at,
             day_cutoff,
             last_tip_id,
@@ -147,6 +172,7 @@ impl UserSettings {
             updated_at,
         } = changed;
         take(&mut self.zone, &read.zone, zone);
+        take(&mut self.zone_label, &read.zone_label, zone_label);
         take(&mut self.digest_at, &read.digest_at, digest_at);
         take(&mut self.day_cutoff, &read.day_cutoff, day_cutoff);
         take(&mut self.last_tip_id, &read.last_tip_id, last_tip_id);
@@ -342,6 +368,43 @@ mod tests {
         assert_eq!(settings.user, 7);
         assert_eq!(settings.zone, "Europe/Berlin");
         assert_eq!(settings.experiment, None);
+    }
+
+    #[test]
+    fn settings_from_before_zone_labels_still_decode_and_show_the_name() {
+        let old = record(
+            r#"{"user":7,"zone":"Etc/GMT+3","digest_at":"21:00:00","day_cutoff":"04:00:00",
+                "active":true,"created_at":"2026-11-01T10:00:00Z",
+                "updated_at":"2026-11-27T20:00:00Z"}"#,
+        );
+        let settings: UserSettings = decode("users", &old).expect("an old record decodes");
+        assert_eq!(settings.zone_label, None);
+        assert_eq!(settings.zone_shown(), "Etc/GMT+3");
+    }
+
+    #[test]
+    fn a_zone_label_round_trips_and_shows_while_it_names_the_zone() {
+        let now = DateTime::parse_from_rfc3339("2026-11-14T09:00:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
+        let mut settings = UserSettings::new(7, Tz::UTC, now);
+        let bytes = encode("user", &settings).expect("encodes");
+        let json = std::str::from_utf8(&bytes[1..]).expect("utf-8");
+        assert!(!json.contains("zone_label"), "none is not written: {json}");
+        settings.set_zone(&crate::diary::choose_zone("utc-3").expect("an offset"));
+        assert_eq!(settings.zone, "Etc/GMT+3");
+        assert_eq!(settings.zone_shown(), "UTC-3");
+        let bytes = encode("user", &settings).expect("encodes");
+        let back: UserSettings = decode("users", &bytes).expect("decodes");
+        assert_eq!(back, settings);
+        // A city clears the label; a label that names another zone is not shown.
+        settings.set_zone(&crate::diary::choose_zone("Paris").expect("a city"));
+        assert_eq!(
+            (settings.zone_shown(), settings.zone_label.as_deref()),
+            ("Europe/Paris", None)
+        );
+        settings.zone_label = Some("UTC+9".to_string());
+        assert_eq!(settings.zone_shown(), "Europe/Paris");
     }
 
     #[test]

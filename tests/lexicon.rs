@@ -84,16 +84,28 @@ fn every_file_of_the_folder_is_built_in() {
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/config/foods");
     let mut on_disk: Vec<String> = std::fs::read_dir(folder)
         .expect("config/foods")
-        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|name| name.ends_with(".toml"))
         .collect();
     on_disk.sort();
-    let mut built_in: Vec<String> = BUILTIN_LEXICON.iter().map(|(name, _)| name.to_string()).collect();
+    let mut built_in: Vec<String> = BUILTIN_LEXICON
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
     built_in.sort();
     assert_eq!(on_disk, built_in);
     // Loading the folder gives the same lexicon as the built-in copy.
     let loaded = Lexicon::load(std::path::Path::new(folder)).expect("the folder loads");
-    assert_eq!(loaded.foods().len(), Lexicon::builtin().unwrap().foods().len());
+    assert_eq!(
+        loaded.foods().len(),
+        Lexicon::builtin().unwrap().foods().len()
+    );
 }
 
 #[test]
@@ -110,7 +122,10 @@ fn a_dish_takes_plants_and_categories_from_its_parts() {
         "[[food]]\nname = \"test bowl\"\nparts = [\"unobtainium\"]\n\
          portion = \"1 bowl\"\nportion_g = 300\nfibre_100g = 3.0\nfdc = \"test\"\n",
     );
-    assert!(matches!(unknown, Err(LexiconError::Entry { .. })), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(LexiconError::Entry { .. })),
+        "{unknown:?}"
+    );
 }
 
 #[test]

@@ -357,10 +357,9 @@ impl Engine {
             )));
         }
         if !meal.items.is_empty() {
-            let skipped: Vec<String> = meal.items.iter().map(|i| escape(&i.food)).collect();
             return Ok(Outcome::reply(Reply::text(format!(
-                "Noted: no {}. There is nothing to log, so I stored nothing.",
-                skipped.join(", no ")
+                "Noted: {}. There is nothing you ate to log, so I stored nothing.",
+                render::not_eaten_list(&meal.items)
             ))));
         }
         if said.is_none() {
@@ -483,6 +482,7 @@ impl Engine {
         let text = render::MealConfirmation {
             verb,
             items: &meal.items,
+            unrecognised: &meal.unrecognised,
             other_day: (day != today).then_some(day),
             when,
             summary: &standing.summary,
@@ -582,6 +582,7 @@ impl Engine {
                 let text = render::MealConfirmation {
                     verb: "Updated",
                     items: &meal.items,
+                    unrecognised: &meal.unrecognised,
                     // An edit can come days later: name the day rather than say "today".
                     other_day: Some(day),
                     when: eaten.and_then(|e| e.label()).as_deref(),

@@ -17,7 +17,7 @@ use crate::diary::{
     DaySummary, Direction, Entry, Finding, Insights, RatingMean, ScoreWeights, WeekSummary,
     EXPERIMENT_DAYS,
 };
-use crate::food::{Category, CategorySet, Item};
+use crate::food::{Category, CategorySet, Item, NotEaten};
 use crate::knowledge::{Tip, Topic};
 use crate::store::StoredMeal;
 
@@ -91,6 +91,36 @@ pub(crate) fn eaten_list(items: &[Item<'_>]) -> String {
         .join(", ")
 }
 
+/// The foods a message named but that were not eaten, each with why: "no mayo", "curry
+/// (someone else's)", "takeaway (still to come)", "pizza (not eaten after all)".
+pub(crate) fn not_eaten_list(items: &[Item<'_>]) -> String {
+    items
+        .iter()
+        .filter(|item| item.negated)
+        .map(|item| {
+            let name = escape(&item.food);
+            match item.not_eaten {
+                Some(NotEaten::SomeoneElse) => format!("{name} (someone else's)"),
+                Some(NotEaten::Plan) => format!("{name} (still to come)"),
+                Some(NotEaten::TakenBack) => format!("{name} (not eaten after all)"),
+                Some(NotEaten::Negated) | None => format!("no {name}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "I didn't recognise: horta, gulab jamun." for the words that looked like food.
+pub(crate) fn unrecognised_note(words: &[&str]) -> Option<String> {
+    (!words.is_empty()).then(|| {
+        let words: Vec<String> = words.iter().map(|w| format!("“{}”", escape(w))).collect();
+        format!(
+            "I didn't recognise {}, so it is not counted (I kept your words).",
+            words.join(", ")
+        )
+    })
+}
+
 /// The foods of a stored entry, as a list.
 pub(crate) fn entry_foods(entry: &Entry) -> String {
     entry
@@ -115,6 +145,8 @@ pub(crate) struct MealConfirmation<'a> {
     /// "Logged", "Updated".
     pub verb: &'a str,
     pub items: &'a [Item<'a>],
+    /// Words that looked like food but are not known.
+    pub unrecognised: &'a [&'a str],
     /// `None` for today, else the day the meal was logged for.
     pub other_day: Option<NaiveDate>,
     /// When in the day it was eaten, if the message said: "evening", "19:30".
@@ -148,14 +180,11 @@ impl MealConfirmation<'_> {
         if !categories.is_empty() {
             let _ = write!(text, "\n{}", category_line(categories));
         }
-        let skipped: Vec<String> = self
-            .items
-            .iter()
-            .filter(|i| i.negated)
-            .map(|i| escape(&i.food))
-            .collect();
-        if !skipped.is_empty() {
-            let _ = write!(text, "\nNot counted: {}.", skipped.join(", "));
+        if self.items.iter().any(|i| i.negated) {
+            let _ = write!(text, "\nNot counted: {}.", not_eaten_list(self.items));
+        }
+        if let Some(note) = unrecognised_note(self.unrecognised) {
+            let _ = write!(text, "\n<i>{note}</i>");
         }
         for item in self.items.iter().filter(|i| i.corrected) {
             let _ = write!(

@@ -255,6 +255,7 @@ struct ContextRules {
     company: Vec<String>,
     later_occasions: Vec<String>,
     others_possessives: Vec<String>,
+    now: Vec<String>,
 }
 
 /// One file of the lexicon: the rules, foods, or both.
@@ -319,9 +320,22 @@ pub struct Food {
     pub unit: bool,
     /// A name that is also a size ("monster"): right before another food it only describes it.
     pub adjective: bool,
-    /// When its portion is a number of pieces ("2 tacos", "1/2 medium pizza (4 slices)"):
-    /// how many, and the piece's name in the singular, so that "3 tacos" is 1.5 portions.
-    pub pieces: Option<(f32, String)>,
+    /// Its portion as a number of something ("2 tacos", "2 tbsp", "1/2 medium pizza (4
+    /// slices)"), so that "3 tacos" is 1.5 portions and "3 tbsp" of a 2-tbsp portion too.
+    pub portion_count: Option<PortionCount>,
+}
+
+/// A portion read as a number of units: "2 tacos" is 2 of "taco", "1/2 medium pizza (4
+/// slices)" 4 of "slice", "2 tbsp" 2 of "tbsp".
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortionCount {
+    pub count: f32,
+    /// The unit in the singular.
+    pub unit: String,
+    /// Whether the units are the food itself ("2 tacos", "2 biscuits" of Weetabix), so a bare
+    /// count ("3 tacos", "3 weetabix") counts them; not so for a measure ("2 tbsp") or parts
+    /// of the food ("(4 slices)" of a pizza: "a pizza" is not a slice).
+    pub counts_the_food: bool,
 }
 
 impl Food {
@@ -389,6 +403,9 @@ pub(crate) mod word {
     pub const LATER: u32 = 1 << 20;
     /// Someone else's, before their food: "his tea", "her chips".
     pub const OTHERS: u32 = 1 << 21;
+    /// A word of now or earlier that ends a plan's reach: "gonna have a vindaloo later,
+    /// lunch was 2 crumpets", "beer for tomorrow, tonight just water".
+    pub const NOW: u32 = 1 << 22;
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -507,6 +524,11 @@ impl Lexicon {
 
     /// The food a whole phrase names exactly, if any ("Blueberries" -> blueberries).
     pub fn lookup(&self, phrase: &str) -> Option<&Food> {
+        self.foods.get(self.lookup_id(phrase)? as usize)
+    }
+
+    /// The index of the food a whole phrase names exactly, if any.
+    pub(crate) fn lookup_id(&self, phrase: &str) -> Option<u32> {
         let mut tokens = Tokens::default();
         tokenize(phrase, &self.symbols, &mut tokens);
         let found = self
@@ -514,7 +536,7 @@ impl Lexicon {
             .find(tokens.norm.as_str())
             .filter(|m| m.start() == 0 && m.end() == tokens.norm.len())?;
         match self.targets[found.pattern().as_usize()] {
-            Target::Food(id, _) => self.foods.get(id as usize),
+            Target::Food(id, _) => Some(id),
             Target::Strip(_) | Target::NotFood | Target::Retraction => None,
         }
     }
@@ -634,6 +656,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         (&context.company, word::COMPANY),
         (&context.later_occasions, word::LATER),
         (&context.others_possessives, word::OTHERS),
+        (&context.now, word::NOW),
     ] {
         for w in list {
             mark(w, flag);
@@ -755,13 +778,13 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             category_word: f.category_word,
             unit: f.unit,
             adjective: f.adjective,
-            pieces: None,
+            portion_count: None,
         });
     }
 
     resolve_parts(&mut foods, &part_names, &owner, &symbols)?;
     for food in &mut foods {
-        food.pieces = pieces_per_portion(&food.portion, &rules.portion_measures);
+        food.portion_count = portion_count(&food.portion, &rules.portion_measures);
     }
     let (compound_heads, senses) = read_heads_and_senses(&rules, &owner, &symbols)?;
 
@@ -913,13 +936,12 @@ fn read_heads_and_senses(
     Ok((compound_heads, senses))
 }
 
-/// The pieces in a portion written as "2 tacos", "6 dumplings", "2 squares" or "1/2 medium
-/// pizza (4 slices)": their number and the piece's singular name. `None` when the portion is
-/// a measure ("1 bowl", "1 cup", "100 g"), which a count of the food does not divide.
-fn pieces_per_portion(portion: &str, measures: &[String]) -> Option<(f32, String)> {
-    let text = match (portion.find('('), portion.find(')')) {
-        (Some(open), Some(close)) if open < close => &portion[open + 1..close],
-        _ => portion,
+/// A portion written as "2 tacos", "6 dumplings", "2 tbsp" or "1/2 medium pizza (4 slices)"
+/// read as a [`PortionCount`]; `None` when it starts with no number ("a pinch").
+fn portion_count(portion: &str, measures: &[String]) -> Option<PortionCount> {
+    let (text, of_parts) = match (portion.find('('), portion.find(')')) {
+        (Some(open), Some(close)) if open < close => (&portion[open + 1..close], true),
+        _ => (portion, false),
     };
     let mut words = text.split([' ', ',']).filter(|w| !w.is_empty());
     let number = words.next()?;
@@ -927,7 +949,7 @@ fn pieces_per_portion(portion: &str, measures: &[String]) -> Option<(f32, String
         Some((n, d)) => n.parse::<f32>().ok()? / d.parse::<f32>().ok()?,
         None => number.parse::<f32>().ok()?,
     };
-    let piece = words
+    let unit = words
         .find(|w| {
             !matches!(
                 *w,
@@ -935,11 +957,13 @@ fn pieces_per_portion(portion: &str, measures: &[String]) -> Option<(f32, String
             )
         })?
         .to_lowercase();
-    let singular = singular(&piece);
-    let is_measure = measures
-        .iter()
-        .any(|m| m == &piece || singular == self::singular(m));
-    (count > 0.0 && count.is_finite() && !is_measure).then_some((count, singular))
+    let unit = singular(&unit);
+    let is_measure = measures.iter().any(|m| singular(m) == unit);
+    (count > 0.0 && count.is_finite()).then_some(PortionCount {
+        count,
+        unit,
+        counts_the_food: !is_measure && !of_parts,
+    })
 }
 
 /// The singular of a regular English plural ("tacos" -> "taco", "berries" -> "berry").

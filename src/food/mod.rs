@@ -10,5 +10,7 @@ mod parse;
 mod text;
 
 pub use category::{Category, CategorySet};
-pub use lexicon::{ChainKind, Food, Lexicon, LexiconError, PercentRule, BUILTIN_LEXICON};
-pub use parse::{Item, Meal};
+pub use lexicon::{
+    ChainKind, Food, Lexicon, LexiconError, PercentRule, PortionCount, BUILTIN_LEXICON,
+};
+pub use parse::{Item, Meal, NotEaten};

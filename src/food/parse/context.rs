@@ -95,6 +95,13 @@ impl Lexicon {
         if self.flags(tokens, j) & flag != 0 {
             return Some(j);
         }
+        // "hubby's doing a fry-up": a person with an apostrophe-s.
+        let w = tokens.text(j);
+        if let Some(owner) = w.strip_suffix('s') {
+            if self.word(owner).flags & flag != 0 {
+                return Some(j);
+            }
+        }
         if j + 1 < tokens.list.len() {
             let pair = format!("{} {}", tokens.text(j), tokens.text(j + 1));
             if self.word(&pair).flags & flag != 0 {
@@ -142,6 +149,9 @@ impl Lexicon {
         let mut served = false;
         // The writer named themselves in this clause: "I finished her chips" were theirs.
         let mut writer_spoke = false;
+        // A past verb of eating came in this clause, and where the clause began.
+        let mut ate = false;
+        let mut clause_start = 0;
         let mut next_draft = 0;
         let mut k = 0;
         while k < tokens.list.len() {
@@ -163,7 +173,9 @@ impl Lexicon {
             }
             let flags = self.flags(tokens, k);
             if ends_sentence(tokens, k) || flags & word::CLAUSE_BREAK != 0 {
-                (someone_else, plan, served, writer_spoke) = (false, false, false, false);
+                (someone_else, plan, served, writer_spoke, ate) =
+                    (false, false, false, false, false);
+                clause_start = k + 1;
                 k += 1;
                 continue;
             }
@@ -203,9 +215,21 @@ impl Lexicon {
                     continue;
                 }
             }
-            if flags & word::ATE != 0 {
+            if flags & (word::ATE | word::NOW) != 0 {
                 plan = false;
                 served = false;
+                ate |= flags & word::ATE != 0;
+            }
+            // "pizza later", "curry night later": with no verb of eating, still to come (back
+            // to the last comma: "porridge, takeaway later" had the porridge).
+            if !ate && matches!(tokens.text(k), "later" | "tmrw" | "tomorrow") {
+                let from = (clause_start..k)
+                    .rev()
+                    .find(|&j| breaks_clause(tokens, j))
+                    .map_or(clause_start, |j| j + 1);
+                for draft in drafts.iter_mut().filter(|d| d.first >= from && d.last < k) {
+                    draft.item.mark_not_eaten(NotEaten::Plan);
+                }
             }
             if self.plan_at(tokens, k, text) {
                 plan = true;
@@ -264,8 +288,8 @@ impl Lexicon {
     }
 
     /// Retractions ("but cancelled it", "never arrived") take back the food named before
-    /// them: the nearest one in the same clause, or, across a clause break, every food since
-    /// the verb that got it ("ordered pizza and wings but cancelled").
+    /// them: every food since the verb that got it ("ordered pizza and wings but cancelled"),
+    /// or the nearest one when no such verb came before.
     fn take_back(&self, tokens: &Tokens, drafts: &mut [Draft<'_>], retractions: &[(usize, usize)]) {
         for &(first, last) in retractions {
             // "cancelled the pizza": right before its food, it is a negation, read as one.

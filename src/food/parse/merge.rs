@@ -6,8 +6,8 @@
 //! ("coffee at 8, another coffee at 11"). These rules turn the first reading into the list a
 //! person expects to read back: each food once, with its count.
 
-use super::{breaks_clause, ends_sentence, Draft, Lexicon};
-use crate::food::lexicon::{ChainKind, Food};
+use super::{breaks_clause, ends_sentence, Category, Draft, Lexicon, Mention};
+use crate::food::lexicon::{singular, ChainKind, Food};
 use crate::food::text::{TokenKind, Tokens};
 use std::borrow::Cow;
 
@@ -29,6 +29,15 @@ fn name_within(general: &str, specific: &str) -> bool {
             .split(' ')
             .any(|s| s == w || s.trim_end_matches('s') == w.trim_end_matches('s'))
     })
+}
+
+/// A name with its last word in the singular: "cherries" -> "cherry", "sweet potatoes" ->
+/// "sweet potato", for naming a dish after it ("cherry vareniki").
+fn singular_phrase(name: &str) -> String {
+    match name.rsplit_once(' ') {
+        Some((head, last)) => format!("{head} {}", singular(last)),
+        None => singular(name),
+    }
 }
 
 /// Whether the words of `draft` include every word of `name`: "alcohol-free prosecco" names
@@ -56,9 +65,20 @@ impl Lexicon {
         if !loosely {
             return false;
         }
+        // Emoji picture drinks and treats loosely (🍺 for cider, 🥤 for a coke), but a shared
+        // helpful group says nothing: 🥑 is not rye bread because both are fibre.
         let (fa, fb) = (self.food_of(a), self.food_of(b));
-        !fa.categories.intersection(fb.categories).is_empty()
+        let shared = fa.categories.intersection(fb.categories);
+        [Category::Alcohol, Category::Sugar, Category::FastFood]
+            .into_iter()
+            .any(|c| shared.contains(c))
             || fa.plants.iter().any(|p| fb.plants.contains(p))
+    }
+
+    /// Whether an emoji may stand for `draft`: a food in words, not a chain's name ("taco
+    /// bell 🌮🌮🌮" is tacos).
+    fn may_picture(&self, tokens: &Tokens, draft: &Draft<'_>) -> bool {
+        !draft.dropped && !is_symbol(tokens, draft) && self.food_of(draft).chain.is_none()
     }
 
     /// Emoji: a run of the same emoji is one item with a count ("🍺🍺🍺" is beer x3), and an
@@ -89,7 +109,7 @@ impl Lexicon {
                             || tokens.is_punct(k, ',')
                     })
                 })
-                .filter(|&j| !drafts[j].dropped && !is_symbol(tokens, &drafts[j]))
+                .filter(|&j| self.may_picture(tokens, &drafts[j]))
                 .find(|&j| {
                     self.same_food(&drafts[j], &drafts[i], true)
                         || words_name(tokens, &drafts[j], &drafts[i].item.food)
@@ -102,8 +122,8 @@ impl Lexicon {
                             tokens.list[k].kind == TokenKind::Symbol || !breaks_clause(tokens, k)
                         })
                     })
-                    .filter(|&j| !drafts[j].dropped && !is_symbol(tokens, &drafts[j]))
-                    .find(|&j| self.same_food(&drafts[j], &drafts[i], true))
+                    .filter(|&j| self.may_picture(tokens, &drafts[j]))
+                    .find(|&j| self.same_food(&drafts[j], &drafts[i], false))
             });
             let count = run as f32;
             match pictured {
@@ -127,7 +147,7 @@ impl Lexicon {
 
     /// The rules of the module comment, after the first reading and the context rules.
     pub(super) fn one_item_per_food<'a>(
-        &self,
+        &'a self,
         text: &'a str,
         tokens: &Tokens,
         drafts: &mut [Draft<'a>],
@@ -135,14 +155,16 @@ impl Lexicon {
         self.place_chains(tokens, drafts);
         self.join_restatements(text, tokens, drafts);
         self.join_compounds(text, tokens, drafts);
+        self.fold_sugar(tokens, drafts);
         self.mark_headers(tokens, drafts);
         self.add_up_repeats(drafts);
     }
 
     /// A chain named with its food is only where the food came from: "2 slices of pizza from
     /// dominos" is pizza, "greggs sausage roll" a sausage roll. A restaurant's categories pass
-    /// to that food (a salad from McDonald's is still fast food). Named alone, a restaurant
-    /// stays as one typical meal ("had a maccies") and a shop is nothing eaten.
+    /// to that food (an apple pie from McDonald's is fast food too). Named alone, a restaurant
+    /// stays as one typical meal ("had a maccies") and a shop is nothing eaten. A chain not
+    /// eaten at ("bf got a dominos") is no place for food the writer did eat.
     fn place_chains(&self, tokens: &Tokens, drafts: &mut [Draft<'_>]) {
         for c in 0..drafts.len() {
             let Some(kind) = self.food_of(&drafts[c]).chain else {
@@ -152,13 +174,14 @@ impl Lexicon {
                 continue;
             }
             let is_chain = |d: &Draft<'_>| self.foods[d.item.food_id as usize].chain.is_some();
+            let negated = drafts[c].item.negated;
             let (first, last) = (drafts[c].first, drafts[c].last);
             // Backwards: the foods since the sentence began or the previous chain.
             let backward: Vec<usize> = (0..c)
                 .rev()
                 .take_while(|&j| !is_chain(&drafts[j]))
                 .filter(|&j| (drafts[j].last + 1..first).all(|k| !ends_sentence(tokens, k)))
-                .filter(|&j| !drafts[j].dropped)
+                .filter(|&j| !drafts[j].dropped && drafts[j].item.negated == negated)
                 .collect();
             // Forwards: to the sentence's end or the next chain; "mcdonalds: big mac" too.
             let forward: Vec<usize> = (c + 1..drafts.len())
@@ -168,7 +191,7 @@ impl Lexicon {
                         !ends_sentence(tokens, k) || (k == last + 1 && tokens.is_punct(k, ':'))
                     })
                 })
-                .filter(|&j| !drafts[j].dropped)
+                .filter(|&j| !drafts[j].dropped && drafts[j].item.negated == negated)
                 .collect();
             let mut k = first;
             while k > 0 && CHAIN_FILLERS.contains(&tokens.text(k - 1)) {
@@ -194,6 +217,7 @@ impl Lexicon {
             for j in foods {
                 let item = &mut drafts[j].item;
                 item.from = Some(name.clone());
+                // Food from a fast-food chain is fast food (TAXONOMY.md: chain names).
                 if kind == ChainKind::Restaurant {
                     item.categories = item.categories.union(categories);
                 }
@@ -210,10 +234,13 @@ impl Lexicon {
                 continue;
             }
             if let Some(p) = prev {
-                let adjacent = drafts[i].first == drafts[p].last + 1;
+                // "plantain (dodo)": a name in brackets right after is the same food.
+                let bracketed = drafts[i].first == drafts[p].last + 2
+                    && tokens.is_punct(drafts[p].last + 1, '(');
+                let adjacent = drafts[i].first == drafts[p].last + 1 || bracketed;
                 if adjacent
                     && drafts[p].item.negated == drafts[i].item.negated
-                    && self.same_food(&drafts[p], &drafts[i], is_symbol(tokens, &drafts[p]))
+                    && self.same_food(&drafts[p], &drafts[i], false)
                 {
                     let (keep, drop) = if drafts[i].item.food.len() > drafts[p].item.food.len() {
                         (i, p)
@@ -254,55 +281,125 @@ impl Lexicon {
         }
     }
 
-    /// An ingredient named right before a dish that takes it into its name ("tomato salad",
-    /// "lingonberry jam", "chicken curry"): one food, shown as the ingredient as typed and the
-    /// dish, counting the ingredient's plants and categories too.
-    fn join_compounds<'a>(&self, text: &'a str, tokens: &Tokens, drafts: &mut [Draft<'a>]) {
+    /// Ingredients named right before a dish that takes them into its name ("tomato salad",
+    /// "lingonberry jam", "tuna sweetcorn sandwich"): one food, shown as the ingredients and
+    /// the dish, counting the ingredients' plants and categories too.
+    fn join_compounds<'a>(&'a self, text: &'a str, tokens: &Tokens, drafts: &mut [Draft<'a>]) {
         for i in 1..drafts.len() {
             if drafts[i].dropped || !self.compound_heads.contains(&drafts[i].item.food_id) {
                 continue;
             }
-            let Some(p) = (0..i).rev().find(|&j| !drafts[j].dropped) else {
-                continue;
-            };
-            let ingredient = self.food_of(&drafts[p]);
-            let joins = drafts[p].last + 1 == drafts[i].first
-                && drafts[p].item.negated == drafts[i].item.negated
-                && !is_symbol(tokens, &drafts[p])
-                && ingredient.parts.is_empty()
-                && ingredient.chain.is_none()
-                && !ingredient.category_word
-                && !ingredient.unit
-                && !self.compound_heads.contains(&drafts[p].item.food_id);
-            if !joins {
-                continue;
-            }
-            let name = format!(
-                "{} {}",
-                drafts[p].item.matched.to_lowercase(),
-                drafts[i].item.food
-            );
-            let mut plants = drafts[p].item.plants.to_vec();
-            for plant in drafts[i].item.plants.iter() {
-                if !plants.contains(plant) {
-                    plants.push(plant.clone());
+            while let Some(p) = (0..i).rev().find(|&j| !drafts[j].dropped) {
+                if !self.joins_as_ingredient(tokens, &drafts[p], &drafts[i]) {
+                    break;
+                }
+                let ingredient = self.food_of(&drafts[p]);
+                let shown = singular_phrase(ingredient.shown_name(0));
+                let name = format!("{shown} {}", drafts[i].item.food);
+                let ingredient_fibre = ingredient.fibre_for_portions(1.0);
+                // The two words may name a dish of their own ("avacado toast" is avocado
+                // toast): then it is that dish.
+                if let Some(id) = self.lookup_id(&name) {
+                    let span = tokens.list[drafts[p].first].orig.start
+                        ..tokens.list[drafts[i].last].orig.end;
+                    let dish = &self.foods[id as usize];
+                    let (counted, quantity) = (drafts[p].counted, drafts[p].item.quantity);
+                    let first = drafts[p].first;
+                    drafts[p].dropped = true;
+                    let draft = &mut drafts[i];
+                    draft.item.food = Cow::Borrowed(&dish.name);
+                    draft.item.food_id = id;
+                    draft.item.plants = Cow::Borrowed(&dish.plants);
+                    draft.item.categories = dish.categories;
+                    draft.item.matched = &text[span];
+                    draft.first = first;
+                    if counted && !draft.counted {
+                        draft.item.quantity = quantity;
+                        draft.counted = true;
+                    }
+                    continue;
+                }
+                let mut plants = drafts[p].item.plants.to_vec();
+                for plant in drafts[i].item.plants.iter() {
+                    if !plants.contains(plant) {
+                        plants.push(plant.clone());
+                    }
+                }
+                let categories = drafts[p].item.categories.union(drafts[i].item.categories);
+                let span =
+                    tokens.list[drafts[p].first].orig.start..tokens.list[drafts[i].last].orig.end;
+                let (counted, quantity) = (drafts[p].counted, drafts[p].item.quantity);
+                let first = drafts[p].first;
+                drafts[p].dropped = true;
+                let dish = &mut drafts[i];
+                dish.item.food = Cow::Owned(name);
+                dish.item.plants = Cow::Owned(plants);
+                dish.item.categories = categories;
+                dish.item.matched = &text[span];
+                dish.first = first;
+                // Half a portion of the ingredient: it is part of the dish, not a side.
+                dish.extra_fibre += ingredient_fibre / 2.0;
+                if counted && !dish.counted {
+                    dish.item.quantity = quantity;
+                    dish.counted = true;
                 }
             }
-            let categories = drafts[p].item.categories.union(drafts[i].item.categories);
-            let span =
-                tokens.list[drafts[p].first].orig.start..tokens.list[drafts[i].last].orig.end;
-            let (counted, quantity) = (drafts[p].counted, drafts[p].item.quantity);
-            let first = drafts[p].first;
-            drafts[p].dropped = true;
-            let dish = &mut drafts[i];
-            dish.item.food = Cow::Owned(name);
-            dish.item.plants = Cow::Owned(plants);
-            dish.item.categories = categories;
-            dish.item.matched = &text[span];
-            dish.first = first;
-            if counted && !dish.counted {
-                dish.item.quantity = quantity;
-                dish.counted = true;
+        }
+    }
+
+    /// Whether `ingredient` is a plain food right before `dish`, to be read as part of its
+    /// name: not a dish or chain itself, not a word such as "sugar", not an emoji.
+    fn joins_as_ingredient(
+        &self,
+        tokens: &Tokens,
+        ingredient: &Draft<'_>,
+        dish: &Draft<'_>,
+    ) -> bool {
+        let food = self.food_of(ingredient);
+        ingredient.last + 1 == dish.first
+            && ingredient.item.negated == dish.item.negated
+            && !is_symbol(tokens, ingredient)
+            && food.parts.is_empty()
+            && food.chain.is_none()
+            && !food.category_word
+            && !food.unit
+            && !self.compound_heads.contains(&ingredient.item.food_id)
+    }
+
+    /// "chai with sugar", "tea w 2 sugars", "coffee (1 sugar)": sugar put in a food is part
+    /// of it, which then counts as sugary, not a second item.
+    fn fold_sugar(&self, tokens: &Tokens, drafts: &mut [Draft<'_>]) {
+        for s in 1..drafts.len() {
+            let food = self.food_of(&drafts[s]);
+            if drafts[s].dropped || drafts[s].item.negated || !food.category_word {
+                continue;
+            }
+            let Some(p) = (0..s).rev().find(|&j| !drafts[j].dropped) else {
+                continue;
+            };
+            let between: Vec<&str> = (drafts[p].last + 1..drafts[s].first)
+                .map(|k| tokens.text(k))
+                .collect();
+            let put_in = matches!(between.first(), Some(&("with" | "w" | "(" | "plus")))
+                && between.iter().skip(1).all(|w| {
+                    w.parse::<f32>().is_ok()
+                        || matches!(
+                            *w,
+                            "a" | "one"
+                                | "two"
+                                | "three"
+                                | "spoon"
+                                | "teaspoon"
+                                | "tsp"
+                                | "of"
+                                | "some"
+                                | "extra"
+                        )
+                });
+            if put_in && !drafts[p].item.negated {
+                let categories = drafts[s].item.categories;
+                drafts[p].item.categories = drafts[p].item.categories.union(categories);
+                drafts[s].dropped = true;
             }
         }
     }
@@ -318,7 +415,7 @@ impl Lexicon {
                 continue;
             }
             let last = drafts[d].last;
-            let colon = (last + 1..(last + 4).min(tokens.list.len()))
+            let colon = (last + 1..(last + 5).min(tokens.list.len()))
                 .find(|&k| tokens.list[k].kind != TokenKind::Word)
                 .filter(|&k| tokens.is_punct(k, ':') || tokens.is_punct(k, '-'))
                 .filter(|&k| drafts.get(d + 1).is_none_or(|next| next.first > k));
@@ -346,8 +443,9 @@ impl Lexicon {
         }
     }
 
-    /// The same food named again in the same meal adds up: "coffee at 8, another coffee at
-    /// 11" is coffee x2.
+    /// The same food named again in the same meal is one item: "coffee at 8, another coffee
+    /// at 11" is coffee x2, "wine, wine, wine" wine x3, while "hummus ... 3 tbsp hummus" says
+    /// how much hummus and "shared the fries" is the fries named before.
     fn add_up_repeats(&self, drafts: &mut [Draft<'_>]) {
         for i in 0..drafts.len() {
             if drafts[i].dropped {
@@ -362,12 +460,23 @@ impl Lexicon {
                 if !same {
                     continue;
                 }
-                let (quantity, grams) = (drafts[j].item.quantity, drafts[j].item.grams);
                 drafts[j].dropped = true;
+                let (later, earlier) = (&drafts[j], &drafts[i]);
+                let (quantity, grams, counted) = match later.mention {
+                    Mention::Same => continue,
+                    Mention::Plain if later.counted && !earlier.counted => {
+                        (later.item.quantity, later.item.grams, true)
+                    }
+                    Mention::More | Mention::Plain => (
+                        earlier.item.quantity + later.item.quantity,
+                        earlier.item.grams.zip(later.item.grams).map(|(a, b)| a + b),
+                        true,
+                    ),
+                };
                 let first = &mut drafts[i];
-                first.item.quantity += quantity;
-                first.item.grams = first.item.grams.zip(grams).map(|(a, b)| a + b);
-                first.counted = true;
+                first.item.quantity = quantity;
+                first.item.grams = grams;
+                first.counted = counted;
             }
         }
     }

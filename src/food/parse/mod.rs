@@ -143,9 +143,27 @@ pub(super) struct Draft<'a> {
     /// Portions in one of what was counted: 1/2 for a taco when a portion is "2 tacos", 1/4
     /// for "2 slices of" a pizza whose portion is four slices.
     per_count: f32,
+    /// How a second mention of a food relates to the first: more of it ("another coffee"),
+    /// the same serving again ("shared the fries"), or either.
+    mention: Mention,
+    /// Fibre in grams per portion on top of the food's own: an ingredient named into it
+    /// ("avocado toast" when the lexicon has no such dish).
+    extra_fibre: f32,
     /// Merged into another item, only context (a chain named with its food), or a dish
     /// whose parts are listed after it (they carry the fibre and plants).
     dropped: bool,
+}
+
+/// What a mention of a food says about an earlier mention of the same food.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mention {
+    /// "another coffee", "more wine", "a second beer": more of it.
+    More,
+    /// "the fries", "those crisps": the serving named before.
+    Same,
+    /// Neither: a count after a bare name clarifies it ("hummus ... 3 tbsp hummus"), two
+    /// bare names add up ("wine, wine").
+    Plain,
 }
 
 /// What the first reading found besides foods: modifiers and retractions, by token span.
@@ -318,6 +336,15 @@ impl Lexicon {
         let is_food = |hit: &Hit| matches!(hit.target, Target::Food(..));
         if food.unit {
             let after_food = i > 0 && is_food(&hits[i - 1]) && hits[i - 1].last + 1 == first;
+            // "a pint 🍺": the emoji says what the pint held.
+            let before_emoji = hits.get(i + 1).is_some_and(|next| {
+                is_food(next)
+                    && next.first == last + 1
+                    && tokens.list[next.first].kind == TokenKind::Symbol
+            });
+            if before_emoji {
+                return true;
+            }
             let before_of_food = hits.get(i + 1).is_some_and(|next| {
                 is_food(next)
                     && last + 1 < tokens.list.len()
@@ -387,7 +414,8 @@ impl Lexicon {
             let negated = self.negated_before(tokens, hit.first, previous)
                 || self.negated_after(tokens, hit.last)
                 || self.zero_count_before(tokens, hit.first);
-            let (count, grams, unit) = self.quantity(tokens, quantity_floor, hit.first, hit.last);
+            let (count, grams, unit) =
+                self.quantity(food, tokens, quantity_floor, hit.first, hit.last);
             let quantity = match grams {
                 Some(g) => g / food.portion_g,
                 None => count.unwrap_or(1.0),
@@ -431,6 +459,8 @@ impl Lexicon {
                 last: hit.last,
                 counted: count.is_some() && grams.is_none(),
                 per_count: portions_per_count(food, unit.map(|u| tokens.text(u))),
+                mention: mention_before(tokens, quantity_floor, hit.first),
+                extra_fibre: 0.0,
                 dropped: false,
             });
         }
@@ -460,7 +490,8 @@ impl Lexicon {
                 Some(g) => g.min(food.portion_g * MAX_PORTIONS_FOR_FIBRE),
                 None => food.portion_g * portions.min(MAX_PORTIONS_FOR_FIBRE),
             };
-            item.fibre_g = round1(grams * food.fibre_100g / 100.0);
+            let extra = draft.extra_fibre * portions.min(MAX_PORTIONS_FOR_FIBRE);
+            item.fibre_g = round1(grams * food.fibre_100g / 100.0 + extra);
             item.quantity = (item.quantity * 100.0).round() / 100.0;
             item.grams = item.grams.map(round1);
             if !item.negated {
@@ -479,21 +510,34 @@ impl Lexicon {
     }
 }
 
-/// Portions in one of a food counted with `unit` ("slices" in "2 slices of pizza") or with
-/// no unit ("3 tacos"): a fraction when the food's portion is several such pieces.
+/// How the words just before a food at `first` relate it to an earlier mention.
+fn mention_before(tokens: &Tokens, floor: usize, first: usize) -> Mention {
+    let from = first.saturating_sub(3).max(floor);
+    for k in (from..first).rev() {
+        match tokens.text(k) {
+            "another" | "more" | "extra" | "second" | "again" | "refill" | "third" => {
+                return Mention::More
+            }
+            "the" | "those" | "that" | "these" | "them" | "leftover" => return Mention::Same,
+            _ => {}
+        }
+    }
+    Mention::Plain
+}
+
+/// Portions in one of a food counted with `unit` ("slices" in "2 slices of pizza", "tbsp"
+/// in "3 tbsp hummus") or with no unit ("3 tacos"): a fraction when the food's portion is
+/// several of them.
 fn portions_per_count(food: &Food, unit: Option<&str>) -> f32 {
-    let Some((pieces, piece)) = &food.pieces else {
+    let Some(portion) = &food.portion_count else {
         return 1.0;
     };
-    let same_piece = match unit {
-        Some(unit) => singular(unit) == *piece,
-        None => {
-            let noun = food.name.rsplit(' ').next().unwrap_or(&food.name);
-            singular(noun) == *piece || piece == "piece"
-        }
+    let same = match unit {
+        Some(unit) => singular(unit) == portion.unit,
+        None => portion.counts_the_food,
     };
-    if same_piece {
-        1.0 / pieces
+    if same {
+        1.0 / portion.count
     } else {
         1.0
     }

@@ -20,9 +20,15 @@ impl Lexicon {
         first: usize,
         previous: Option<((usize, usize), bool)>,
     ) -> bool {
-        // "no caramel frappe" read as two foods side by side: one noun phrase, one negation.
+        // "no caramel frappe" read as two foods side by side, "cancelled the uber eats order
+        // (sushi)": one noun phrase, one negation.
         if let Some(((_, last), true)) = previous {
-            if last + 1 == first {
+            let same_phrase = (last + 1..first).all(|k| {
+                tokens.is_punct(k, '(')
+                    || (tokens.list[k].kind == TokenKind::Word
+                        && self.word(tokens.text(k)).flags & word::COUNT_UNIT != 0)
+            });
+            if same_phrase && first - last <= 3 {
                 return true;
             }
         }
@@ -30,6 +36,10 @@ impl Lexicon {
         let mut j = first;
         while j > floor && first - j < LOOK_BACK {
             j -= 1;
+            // "coffee (no sugar)": a bracket opens an aside, not a new clause.
+            if tokens.is_punct(j, '(') {
+                continue;
+            }
             if breaks_clause(tokens, j) {
                 return false;
             }

@@ -2,7 +2,7 @@
 //! a count after it ("x2", "(3)", "tacos, 3 of them", "I had three", "then another one"), and
 //! the strength and cocoa percentages written beside it.
 
-use super::{ends_sentence, Draft, Lexicon};
+use super::{ends_sentence, Draft, Food, Lexicon, NotEaten};
 use crate::food::lexicon::word;
 use crate::food::text::{TokenKind, Tokens};
 
@@ -15,9 +15,11 @@ impl Lexicon {
     /// The count the message gives the food at `first..=last`, the grams when it gave a
     /// weight or volume, and the token of the unit it was counted in: "2 slices of", "a
     /// couple of", "half a", "200g", "x2", "(3)", "2 cups". Words before `floor` belong to
-    /// the food before ("7-eleven hot dog" is one hot dog).
+    /// the food before ("7-eleven hot dog" is one hot dog). A vague number ("a few", "some")
+    /// counts only what is counted in pieces: "a few nachos" is not three plates of nachos.
     pub(super) fn quantity(
         &self,
+        food: &Food,
         tokens: &Tokens,
         floor: usize,
         first: usize,
@@ -32,6 +34,12 @@ impl Lexicon {
             j -= 1;
             let t = &tokens.list[j];
             let w = tokens.text(j);
+            // "2 squares of 85% dark chocolate": a strength, not a count.
+            let percent = tokens.is_punct(j, '%') || matches!(w, "percent" | "pct");
+            if percent && j > floor + 1 && tokens.list[j - 1].kind == TokenKind::Number {
+                j -= 1;
+                continue;
+            }
             let value = match t.kind {
                 TokenKind::Number if w.contains('.') && t.value == 0.0 => break, // "0.0 lager"
                 TokenKind::Number => Some(t.value),
@@ -45,7 +53,7 @@ impl Lexicon {
                         grams_per_unit = Some(info.grams);
                         continue;
                     } else if info.flags & (word::COUNT_UNIT | word::ADJECTIVE) != 0
-                        || matches!(w, "of" | "x")
+                        || matches!(w, "of" | "x" | "more")
                     {
                         if info.flags & word::COUNT_UNIT != 0 && unit.is_none() {
                             unit = Some(j);
@@ -58,6 +66,17 @@ impl Lexicon {
                 _ => break,
             };
             if let Some(v) = value {
+                // "a few of their fries", "some of the cake": part of a serving named
+                // before, not so many servings.
+                let partitive = j + 2 < first
+                    && tokens.text(j + 1) == "of"
+                    && matches!(
+                        tokens.text(j + 2),
+                        "the" | "their" | "his" | "her" | "my" | "those" | "these" | "our"
+                    );
+                if partitive && grams_per_unit.is_none() {
+                    break;
+                }
                 if count.is_none() {
                     if let Some(per) = grams_per_unit {
                         grams = Some(v * per);
@@ -71,6 +90,14 @@ impl Lexicon {
                 count = Some(value);
                 unit = unit.or(after_unit);
             }
+        }
+        let vague = (j..first).any(|k| matches!(tokens.text(k), "few" | "several" | "some"));
+        let counts_pieces = food
+            .portion_count
+            .as_ref()
+            .is_some_and(|p| p.counts_the_food);
+        if vague && unit.is_none() && grams.is_none() && !counts_pieces {
+            count = None;
         }
         (count, grams, unit)
     }
@@ -122,7 +149,19 @@ impl Lexicon {
             });
             if let (false, Some(i)) = (food_follows, target) {
                 let draft = &mut drafts[i];
-                if adds {
+                // "bought a dozen doughnuts for the office, had one myself": the writer had
+                // some after all.
+                let had = matches!(tokens.text(j), "had" | "ate" | "drank");
+                let shared = matches!(
+                    draft.item.not_eaten,
+                    Some(NotEaten::SomeoneElse | NotEaten::Plan)
+                );
+                if had && shared {
+                    draft.item.negated = false;
+                    draft.item.not_eaten = None;
+                    draft.item.quantity = value;
+                    draft.counted = true;
+                } else if adds {
                     draft.item.quantity += value;
                     draft.counted = true;
                 } else if !draft.counted && draft.item.grams.is_none() {
@@ -132,6 +171,17 @@ impl Lexicon {
             }
             j = end + 1;
         }
+    }
+
+    /// Whether the word at `k` could start a food (it is not a rule word: "more beer" is, "one
+    /// more after" is not).
+    fn food_word_at(&self, tokens: &Tokens, k: usize) -> bool {
+        tokens.list[k].kind != TokenKind::Punct
+            && self.word(tokens.text(k)).flags & (word::FILLER | word::NEGATOR) == 0
+            && !matches!(
+                tokens.text(k),
+                "after" | "later" | "then" | "please" | "lol" | "too"
+            )
     }
 
     /// A count phrase starting at token `j`: its value, whether it adds to what was had
@@ -156,8 +206,10 @@ impl Lexicon {
         if text(j) == Some("another") && matches!(text(j + 1), Some("one" | "round") | None) {
             return Some((1.0, true, j + usize::from(text(j + 1).is_some())));
         }
-        if text(j) == Some("one") && text(j + 1) == Some("more") {
-            return Some((1.0, true, j + 1));
+        if text(j + 1) == Some("more") && !number(j).is_none_or(|n| n > 20.0) {
+            let end = j + 1;
+            let ends_here = end + 1 >= tokens.list.len() || !self.food_word_at(tokens, end + 1);
+            return ends_here.then_some((number(j).unwrap_or(1.0), true, end));
         }
         if matches!(text(j), Some("then" | "and")) && text(j + 1) == Some("another") {
             let end = j + 1 + usize::from(matches!(text(j + 2), Some("one")));
@@ -179,10 +231,21 @@ impl Lexicon {
                 Some("like" | "about" | "maybe" | "only" | "just")
             ));
             if let Some(value) = number(j + 1 + skip) {
-                let end = j + 1 + skip;
+                let mut end = j + 1 + skip;
+                // "I had 2 helpings".
+                if end + 1 < tokens.list.len()
+                    && tokens.list[end + 1].kind == TokenKind::Word
+                    && self.word(tokens.text(end + 1)).flags & word::COUNT_UNIT != 0
+                {
+                    end += 1;
+                }
                 let ends_here = end + 1 >= tokens.list.len()
                     || super::breaks_clause(tokens, end + 1)
-                    || matches!(tokens.list[end + 1].kind, TokenKind::Symbol);
+                    || matches!(tokens.list[end + 1].kind, TokenKind::Symbol)
+                    || matches!(
+                        tokens.text(end + 1),
+                        "myself" | "too" | "tho" | "though" | "lol" | "of" | "only" | "then"
+                    );
                 return ends_here.then_some((value, false, end));
             }
         }

@@ -13,7 +13,7 @@
 # The toolchain this repository is tested with (Cargo.lock needs at least 1.89).
 FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY config config
 COPY src src
 # Declared in Cargo.toml, so they must exist for Cargo to read the manifest.

@@ -72,7 +72,7 @@ impl Entry {
                 food: item.food.to_string(),
                 quantity: item.quantity,
                 categories: item.categories,
-                plants: item.plants.iter().map(|p| p.to_string()).collect(),
+                plants: item.plants.iter().map(str::to_string).collect(),
                 fibre_g: item.fibre_g,
             })
             .collect();

@@ -12,88 +12,30 @@
 //! - portions are positive and fibre figures lie between 0 and 100 g per 100 g;
 //! - no single-word phrase is one of the `common_words` ("flora" is gut flora, not margarine).
 //!
-//! Regular plurals and singulars of each phrase's last word are added automatically ("berry"
-//! -> "berries", "tomatoes" -> "tomato"), unless the variant is an ordinary English word listed
-//! in `common_words` ("dates" does not make "date" a food) or another food already owns it.
+//! Words are matched in the singular: a phrase and a message are both read with each regular
+//! plural turned into its singular ("blueberries" meets "blueberry", "flat whites" meets "flat
+//! white"; see [`canonical`]), except rule words and plurals whose singular is an ordinary word
+//! ("dates" does not make "date" a food). A plural kept that way still meets the phrases that
+//! end in its singular ("energy drinks"), and the few words ending in "s" that are no plural
+//! are listed in `as_written`.
 
 use super::category::{Category, CategorySet};
+use super::phrases::Phrases;
 use super::text::{is_symbol_char, tokenize, TokenKind, Tokens};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The lexicon's files shipped with the binary, so the parser works from any directory: each
-/// file's name in `config/foods/` and its text. A test checks that every file of that folder
-/// is listed here.
-pub const BUILTIN_LEXICON: &[(&str, &str)] = &[
-    ("rules.toml", include_str!("../../config/foods/rules.toml")),
-    (
-        "plants.toml",
-        include_str!("../../config/foods/plants.toml"),
-    ),
-    (
-        "animal.toml",
-        include_str!("../../config/foods/animal.toml"),
-    ),
-    (
-        "dishes.toml",
-        include_str!("../../config/foods/dishes.toml"),
-    ),
-    (
-        "british_irish.toml",
-        include_str!("../../config/foods/british_irish.toml"),
-    ),
-    (
-        "american.toml",
-        include_str!("../../config/foods/american.toml"),
-    ),
-    (
-        "latin_american.toml",
-        include_str!("../../config/foods/latin_american.toml"),
-    ),
-    (
-        "mediterranean.toml",
-        include_str!("../../config/foods/mediterranean.toml"),
-    ),
-    (
-        "middle_eastern.toml",
-        include_str!("../../config/foods/middle_eastern.toml"),
-    ),
-    (
-        "west_african.toml",
-        include_str!("../../config/foods/west_african.toml"),
-    ),
-    (
-        "south_asian.toml",
-        include_str!("../../config/foods/south_asian.toml"),
-    ),
-    (
-        "east_asian.toml",
-        include_str!("../../config/foods/east_asian.toml"),
-    ),
-    (
-        "nordic_eastern_european.toml",
-        include_str!("../../config/foods/nordic_eastern_european.toml"),
-    ),
-    (
-        "chains.toml",
-        include_str!("../../config/foods/chains.toml"),
-    ),
-    (
-        "snacks_sweets.toml",
-        include_str!("../../config/foods/snacks_sweets.toml"),
-    ),
-    (
-        "drinks.toml",
-        include_str!("../../config/foods/drinks.toml"),
-    ),
-    (
-        "condiments_and_more.toml",
-        include_str!("../../config/foods/condiments_and_more.toml"),
-    ),
-];
+/// The lexicon's files shipped with the binary: each file's name in `config/foods/` and its
+/// text, in the load order of `config/foods/ORDER` (made by `build.rs`). A test checks that
+/// every file of that folder is listed.
+pub const BUILTIN_LEXICON: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
+
+/// The same files compiled by `build.rs` into one JSON document (rules and every food in
+/// order), which reads several times faster than the TOML at start-up.
+const BUILTIN_COMPILED: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
 
 /// English words of five or more letters, one a line (`#` starts a comment line). A typo is
 /// only corrected when the word is not a real word: without this guard "absolute" would read
@@ -112,6 +54,8 @@ pub enum LexiconError {
         file: String,
         source: toml::de::Error,
     },
+    #[error("the lexicon compiled into the binary does not read: {0}")]
+    Compiled(serde_json::Error),
     #[error("the lexicon needs exactly one [rules] table, found {0}")]
     Rules(usize),
     #[error("food {food:?}: {problem}")]
@@ -121,6 +65,16 @@ pub enum LexiconError {
         phrase: String,
         first: String,
         second: String,
+    },
+    #[error(
+        "phrase {phrase:?} of {second:?} meets one of {first:?} when {plurals:?} is read as a \
+         singular; list it in as_written (rules.toml) if it is no plural"
+    )]
+    MeetInTheSingular {
+        phrase: String,
+        first: String,
+        second: String,
+        plurals: String,
     },
     #[error("cannot build the phrase automaton: {0}")]
     Automaton(#[from] aho_corasick::BuildError),
@@ -210,6 +164,7 @@ struct RulesRecord {
     retractions: Vec<String>,
     fuzzy: FuzzyRules,
     context: ContextRules,
+    as_written: Vec<String>,
     portion_measures: Vec<String>,
     compound_heads: Vec<String>,
     #[serde(default)]
@@ -378,6 +333,14 @@ pub(crate) mod word {
     pub const NEGATION_SUFFIX: u32 = 1 << 7;
     /// Part of some phrase, a rule word or a common English word: never typo-corrected.
     pub const KNOWN: u32 = 1 << 8;
+    /// Set per token, not in the table: the word is in the English word list.
+    pub const ENGLISH: u32 = 1 << 30;
+    /// Set per token, not in the table: the word was looked up in the English word list.
+    pub const ENGLISH_CHECKED: u32 = 1 << 31;
+    /// The first word of a two-word person ("other" of "other half").
+    pub const PERSON_FIRST: u32 = 1 << 23;
+    /// A word ending in "s" that is no plural: matched as written ("paprikas").
+    pub const AS_WRITTEN: u32 = 1 << 24;
     pub const COMMON: u32 = 1 << 9;
     /// The writer as subject: "i", "we".
     pub const FIRST_PERSON: u32 = 1 << 10;
@@ -420,7 +383,7 @@ pub(crate) struct WordInfo {
 /// The loaded lexicon with everything the parser needs to read a message.
 pub struct Lexicon {
     pub(crate) foods: Vec<Food>,
-    pub(crate) automaton: AhoCorasick,
+    pub(crate) phrases: Phrases,
     pub(crate) targets: Vec<Target>,
     pub(crate) symbols: FxHashSet<char>,
     pub(crate) words: FxHashMap<Box<str>, WordInfo>,
@@ -450,7 +413,13 @@ impl std::fmt::Debug for Lexicon {
 impl Lexicon {
     /// The lexicon compiled into the binary from `config/foods/`.
     pub fn builtin() -> Result<Lexicon, LexiconError> {
-        Lexicon::from_files(BUILTIN_LEXICON.iter().copied())
+        let record: LexiconFile =
+            serde_json::from_str(BUILTIN_COMPILED).map_err(LexiconError::Compiled)?;
+        let rules = record.rules.ok_or(LexiconError::Rules(0))?;
+        build(LexiconRecord {
+            rules,
+            food: record.food,
+        })
     }
 
     /// Loads a lexicon from disk, for trying edits without rebuilding: a folder (every
@@ -517,7 +486,7 @@ impl Lexicon {
         &self.foods
     }
 
-    /// How many phrases the automaton holds, generated variants and rule phrases included.
+    /// How many phrases the automaton holds, rule phrases included.
     pub fn phrase_count(&self) -> usize {
         self.phrase_count
     }
@@ -531,11 +500,13 @@ impl Lexicon {
     pub(crate) fn lookup_id(&self, phrase: &str) -> Option<u32> {
         let mut tokens = Tokens::default();
         tokenize(phrase, &self.symbols, &mut tokens);
+        canonicalize(&self.words, &mut tokens);
         let found = self
-            .automaton
-            .find(tokens.norm.as_str())
-            .filter(|m| m.start() == 0 && m.end() == tokens.norm.len())?;
-        match self.targets[found.pattern().as_usize()] {
+            .phrases
+            .find_iter(tokens.norm.as_str())
+            .next()
+            .filter(|m| m.start == 0 && m.end == tokens.norm.len())?;
+        match self.targets[found.phrase] {
             Target::Food(id, _) => Some(id),
             Target::Strip(_) | Target::NotFood | Target::Retraction => None,
         }
@@ -543,7 +514,7 @@ impl Lexicon {
 
     /// Runs only the phrase automaton over `text`: the floor any parser pays, for benchmarks.
     pub fn scan_count(&self, text: &str) -> usize {
-        self.automaton.find_iter(text).count()
+        self.phrases.find_iter(text).count()
     }
 
     pub(crate) fn is_english_word(&self, text: &str) -> bool {
@@ -560,6 +531,100 @@ fn entry_error(food: &str, problem: impl Into<String>) -> LexiconError {
         food: food.to_string(),
         problem: problem.into(),
     }
+}
+
+/// Flags of words that steer the parser by what they say, matched as written, never as a
+/// singular ("was" is not the plural of "wa"). Units, people and labels may be read in the
+/// singular: their flags are taken from the word as typed.
+const RULE_WORD: u32 = word::NEGATOR
+    | word::FILLER
+    | word::NUMBER
+    | word::NEGATION_SUFFIX
+    | word::COMMON
+    | word::FIRST_PERSON
+    | word::THIRD_PERSON
+    | word::SUBJECT_VERB
+    | word::SERVING_VERB
+    | word::PLAN
+    | word::PLAN_BEFORE_TO
+    | word::ATE
+    | word::CLAUSE_BREAK
+    | word::COMPANY
+    | word::LATER
+    | word::OTHERS
+    | word::NOW
+    | word::AS_WRITTEN;
+
+/// The singular a regular plural of four letters or more comes from: "berries" -> "berry",
+/// "tomatoes" -> "tomato", "glasses" -> "glass", "tacos" -> "taco"; `None` for a word that
+/// does not look plural ("hummus", "glass", "this").
+fn plural_base(word: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let n = word.len();
+    if n < 4 || !word.ends_with('s') || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    if word.ends_with("ies") && n >= 5 {
+        return Some(format!("{}y", &word[..n - 3]).into());
+    }
+    if ["oes", "shes", "ches", "xes", "sses", "zes"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        return Some(word[..n - 2].into());
+    }
+    if ["ss", "us", "is"].iter().any(|end| word.ends_with(end)) {
+        return None;
+    }
+    Some(word[..n - 1].into())
+}
+
+/// The form a word is matched in: its singular when it looks like a regular plural, unless
+/// the word steers the parser or its singular is an ordinary word ("dates" stays "dates": a
+/// date is not a fruit). Phrases and messages go through the same function, so "blueberry"
+/// in the lexicon meets "blueberries" in a message and "flat whites" meets "flat white"
+/// without listing both.
+pub(crate) fn canonical<'w>(
+    words: &FxHashMap<Box<str>, WordInfo>,
+    word: &'w str,
+) -> Option<std::borrow::Cow<'w, str>> {
+    let flags = |w: &str| words.get(w).map_or(0, |info| info.flags);
+    if flags(word) & RULE_WORD != 0 {
+        return None;
+    }
+    let base = plural_base(word)?;
+    (flags(&base) & (word::COMMON | word::NEGATOR | word::FILLER) == 0).then_some(base)
+}
+
+/// Rewrites the word tokens of `tokens` into their [`canonical`] forms; whether any changed.
+pub(crate) fn canonicalize(words: &FxHashMap<Box<str>, WordInfo>, tokens: &mut Tokens) -> bool {
+    let mut changes: Vec<(usize, String)> = Vec::new();
+    for (i, token) in tokens.list.iter().enumerate() {
+        if token.kind == TokenKind::Word {
+            if let Some(base) = canonical(words, tokens.text(i)) {
+                changes.push((i, base.into_owned()));
+            }
+        }
+    }
+    if changes.is_empty() {
+        return false;
+    }
+    let mut norm = String::with_capacity(tokens.norm.len());
+    let mut next = changes.iter().peekable();
+    for (i, token) in tokens.list.iter_mut().enumerate() {
+        norm.push(' ');
+        let start = norm.len();
+        match next.peek() {
+            Some((at, base)) if *at == i => {
+                norm.push_str(base);
+                next.next();
+            }
+            _ => norm.push_str(&tokens.norm[token.norm.clone()]),
+        }
+        token.norm = start..norm.len();
+        norm.push(' ');
+    }
+    tokens.norm = norm;
+    true
 }
 
 /// Regular plural and singular forms of a lowercase word: "berry" <-> "berries",
@@ -643,6 +708,9 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     for w in &rules.common_words {
         mark(w, word::COMMON);
     }
+    for w in &rules.as_written {
+        mark(w, word::AS_WRITTEN);
+    }
     let context = &rules.context;
     for (list, flag) in [
         (&context.first_person, word::FIRST_PERSON),
@@ -666,6 +734,9 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         for form in std::iter::once(w.clone()).chain(word_variants(w)) {
             mark(&form, word::PERSON);
         }
+        if let Some((first, _)) = w.split_once(' ') {
+            mark(first, word::PERSON_FIRST);
+        }
     }
     for w in &rules.count_units {
         for form in std::iter::once(w.clone()).chain(word_variants(w)) {
@@ -684,17 +755,11 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     }
 
     let mut foods = Vec::with_capacity(food.len());
-    let mut patterns: Vec<String> = Vec::new();
-    let mut targets: Vec<Target> = Vec::new();
-    let mut owner: FxHashMap<String, u32> = FxHashMap::default();
     let mut tokens = Tokens::default();
-    // Last words of each food's phrases, for generating variants after all explicit phrases.
-    let mut variant_sources: Vec<(Target, String, String)> = Vec::new();
     // Each food's `parts` as written, resolved once every phrase is known.
     let mut part_names: Vec<Vec<String>> = Vec::with_capacity(food.len());
 
-    for (index, (f, names)) in food.into_iter().zip(named).enumerate() {
-        let id = index as u32;
+    for (f, names) in food.into_iter().zip(&named) {
         if names.len() > usize::from(u16::MAX) {
             return Err(entry_error(&f.name, "too many kinds"));
         }
@@ -713,58 +778,16 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
                 "fdc must name the FoodData Central item",
             ));
         }
-        let phrases = names.iter().enumerate().flat_map(|(kind, (name, also))| {
-            std::iter::once(name)
-                .chain(also)
-                .map(move |phrase| (kind as u16, phrase))
-        });
-        for (kind, phrase) in phrases {
-            tokenize(phrase, &symbols, &mut tokens);
-            if tokens.list.is_empty() {
-                return Err(entry_error(
-                    &f.name,
-                    format!("phrase {phrase:?} has no words"),
-                ));
-            }
-            mark_known(&mut words, &tokens);
-            if tokens.list.len() == 1
-                && words
-                    .get(tokens.text(0))
-                    .is_some_and(|i| i.flags & word::COMMON != 0)
-            {
-                return Err(entry_error(
-                    &f.name,
-                    format!("{phrase:?} is listed in common_words as an ordinary word"),
-                ));
-            }
-            let pattern = tokens.norm.clone();
-            match owner.get(&pattern) {
-                Some(&other) if other != id => {
-                    return Err(LexiconError::DuplicatePhrase {
-                        phrase: phrase.clone(),
-                        first: foods_name(&foods, other, &f.name),
-                        second: f.name.clone(),
-                    })
-                }
-                Some(_) => continue,
-                None => {}
-            }
-            owner.insert(pattern.clone(), id);
-            patterns.push(pattern);
-            targets.push(Target::Food(id, kind));
-            let last = tokens.list.len() - 1;
-            if tokens.list[last].kind == TokenKind::Word {
-                let head = tokens.norm[..tokens.list[last].norm.start].to_string();
-                variant_sources.push((Target::Food(id, kind), head, tokens.text(last).to_string()));
-            }
-        }
         part_names.push(f.parts);
-        let mut names = names.into_iter();
-        let synonyms = names.next().map(|(_, also)| also).unwrap_or_default();
+        let mut names = names.iter();
+        let synonyms = names
+            .next()
+            .map(|(_, also)| also.clone())
+            .unwrap_or_default();
         foods.push(Food {
             name: f.name,
             synonyms,
-            kinds: names.map(|(name, _)| name).collect(),
+            kinds: names.map(|(name, _)| name.clone()).collect(),
             categories: f.cats,
             plants: f.plant.into_iter().collect(),
             parts: Vec::new(),
@@ -782,43 +805,46 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         });
     }
 
-    resolve_parts(&mut foods, &part_names, &owner, &symbols)?;
+    // Phrases meet messages in the singular (see `canonical`).
+    let (mut patterns, mut targets, mut owner) =
+        collect_phrases(&named, &foods, &symbols, &mut words, &mut tokens)?;
+    resolve_parts(&mut foods, &part_names, &owner, &symbols, &words)?;
     for food in &mut foods {
         food.portion_count = portion_count(&food.portion, &rules.portion_measures);
     }
-    let (compound_heads, senses) = read_heads_and_senses(&rules, &owner, &symbols)?;
+    let (compound_heads, senses) = read_heads_and_senses(&rules, &owner, &symbols, &words)?;
 
-    let is_common = |w: &str| {
-        words
-            .get(w)
-            .is_some_and(|i| i.flags & (word::COMMON | word::NEGATOR | word::FILLER) != 0)
-    };
-    let mut generated: Vec<(String, Target)> = Vec::new();
-    let mut known_variants: Vec<String> = Vec::new();
-    for &(target, ref head, ref last) in &variant_sources {
-        let Target::Food(id, _) = target else {
+    // A plural kept as written ("drinks": a drink is an ordinary word) meets a phrase ending
+    // in its singular ("energy drink") only through a pattern of its own, and the other way
+    // round ("party rings" for a message's "party ring").
+    let mut kept: Vec<(String, u32, Target)> = Vec::new();
+    for (pattern, target) in patterns.iter().zip(&targets) {
+        let Target::Food(id, _) = *target else {
             continue;
         };
-        for variant in word_variants(last) {
-            let single_word = head.len() <= 1;
-            if single_word && is_common(&variant) {
-                continue;
-            }
-            let pattern = format!("{head}{variant} ");
-            if owner.contains_key(&pattern) {
-                continue;
-            }
-            owner.insert(pattern.clone(), id);
-            generated.push((pattern, target));
-            known_variants.push(variant);
+        let Some((head, last)) = pattern.trim_end().rsplit_once(' ') else {
+            continue;
+        };
+        if head.trim().is_empty() {
+            continue;
+        }
+        let others: Vec<String> = match plural_base(last) {
+            Some(base) if canonical(&words, last).is_none() => vec![base.into_owned()],
+            _ => word_variants(last)
+                .into_iter()
+                .filter(|plural| plural.len() > last.len() && canonical(&words, plural).is_none())
+                .collect(),
+        };
+        for other in others {
+            kept.push((format!("{head} {other} "), id, *target));
         }
     }
-    for variant in known_variants {
-        words.entry(variant.into()).or_default().flags |= word::KNOWN;
-    }
-    for (pattern, target) in generated {
-        patterns.push(pattern);
-        targets.push(target);
+    for (pattern, id, target) in kept {
+        if !owner.contains_key(&pattern) {
+            owner.insert(pattern.clone(), id);
+            patterns.push(pattern);
+            targets.push(target);
+        }
     }
 
     // Rule phrases share the automaton with the foods, so the longest phrase still wins
@@ -839,6 +865,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
             if tokens.list.is_empty() {
                 return Err(entry_error(phrase, format!("{list} phrase has no words")));
             }
+            canonicalize(&words, &mut tokens);
             if let Some(&other) = owner.get(&tokens.norm) {
                 return Err(LexiconError::DuplicatePhrase {
                     phrase: phrase.clone(),
@@ -852,41 +879,46 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         }
     }
 
-    let mut fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>> = FxHashMap::default();
-    for (pattern, target) in patterns.iter().zip(&targets) {
-        let Target::Food(id, _) = *target else {
-            continue;
-        };
-        let w = pattern.trim();
-        if w.len() >= rules.fuzzy.min_letters
-            && !w.contains(' ')
-            && w.bytes().all(|b| b.is_ascii_lowercase())
-        {
-            fuzzy
-                .entry(w.as_bytes()[0])
-                .or_default()
-                .push((w.into(), id));
+    // The phrase automata take most of the time: they are built while this thread makes the
+    // typo candidates and reads the English word list.
+    let (phrases, fuzzy, dictionary) = std::thread::scope(|scope| {
+        let phrases = scope.spawn(|| Phrases::build(&patterns));
+        let mut fuzzy: FxHashMap<u8, Vec<(Box<str>, u32)>> = FxHashMap::default();
+        for (pattern, target) in patterns.iter().zip(&targets) {
+            let Target::Food(id, _) = *target else {
+                continue;
+            };
+            let w = pattern.trim();
+            if w.len() >= rules.fuzzy.min_letters
+                && !w.contains(' ')
+                && w.bytes().all(|b| b.is_ascii_lowercase())
+            {
+                // A misspelt plural ("straberries") is closest to the plural, which then
+                // reads as the singular the pattern holds.
+                let list = fuzzy.entry(w.as_bytes()[0]).or_default();
+                for plural in word_variants(w).into_iter().filter(|v| v.len() > w.len()) {
+                    list.push((plural.into(), id));
+                }
+                list.push((w.into(), id));
+            }
         }
-    }
 
-    let mut dictionary: Vec<&'static str> = ENGLISH_WORDS
-        .lines()
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .collect();
-    if !dictionary.is_sorted() {
-        dictionary.sort_unstable();
-    }
-
-    let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        // A DFA would search a little faster but takes three times as long to build.
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        // Every pattern starts with a space, so a start-byte prefilter cannot skip anything.
-        .prefilter(false)
-        .build(&patterns)?;
+        let mut dictionary: Vec<&'static str> = ENGLISH_WORDS
+            .lines()
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect();
+        if !dictionary.is_sorted() {
+            dictionary.sort_unstable();
+        }
+        let phrases = phrases
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (phrases, fuzzy, dictionary)
+    });
+    let phrases = phrases?;
     Ok(Lexicon {
         foods,
-        automaton,
+        phrases,
         phrase_count: patterns.len(),
         senses,
         compound_heads,
@@ -900,15 +932,111 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     })
 }
 
+/// Every food's patterns, the target of each, and the food that owns each pattern.
+type Collected = (Vec<String>, Vec<Target>, FxHashMap<String, u32>);
+
+/// Reads every phrase of every food (`named`: per food, its names with their other
+/// spellings) into its normalised, singular pattern. A phrase of one food that equals another
+/// food's is an error; when they meet only through the singular ("chaas", buttermilk, and
+/// "chaa", tea), the error names the plural to add to `as_written`.
+fn collect_phrases(
+    named: &[Vec<(String, Vec<String>)>],
+    foods: &[Food],
+    symbols: &FxHashSet<char>,
+    words: &mut FxHashMap<Box<str>, WordInfo>,
+    tokens: &mut Tokens,
+) -> Result<Collected, LexiconError> {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
+    let mut owner: FxHashMap<String, u32> = FxHashMap::default();
+    // The words each pattern lost to the singular, and the phrase as written, for the
+    // patterns that lost any.
+    let mut singulars: FxHashMap<String, (Vec<String>, String)> = FxHashMap::default();
+    for (index, names) in named.iter().enumerate() {
+        let id = index as u32;
+        let name = &foods[index].name;
+        let phrases = names.iter().enumerate().flat_map(|(kind, (name, also))| {
+            std::iter::once(name)
+                .chain(also)
+                .map(move |phrase| (kind as u16, phrase))
+        });
+        for (kind, phrase) in phrases {
+            tokenize(phrase, symbols, tokens);
+            if tokens.list.is_empty() {
+                return Err(entry_error(name, format!("phrase {phrase:?} has no words")));
+            }
+            mark_known(words, tokens);
+            if tokens.list.len() == 1
+                && words
+                    .get(tokens.text(0))
+                    .is_some_and(|i| i.flags & word::COMMON != 0)
+            {
+                return Err(entry_error(
+                    name,
+                    format!("{phrase:?} is listed in common_words as an ordinary word"),
+                ));
+            }
+            let plurals: Vec<String> = (0..tokens.list.len())
+                .filter(|&i| tokens.list[i].kind == TokenKind::Word)
+                .filter(|&i| canonical(words, tokens.text(i)).is_some())
+                .map(|i| tokens.text(i).to_string())
+                .collect();
+            let written = (!plurals.is_empty()).then(|| tokens.norm.clone());
+            if canonicalize(words, tokens) {
+                mark_known(words, tokens);
+            }
+            let pattern = tokens.norm.clone();
+            match owner.get(&pattern) {
+                Some(&other) if other != id => {
+                    let first = foods[other as usize].name.clone();
+                    let theirs = singulars.get(&pattern);
+                    let their_written = theirs.map_or(&pattern, |(_, written)| written);
+                    let same_words = written.as_ref().unwrap_or(&pattern) == their_written;
+                    let mut plurals = plurals;
+                    plurals.extend(
+                        theirs
+                            .into_iter()
+                            .flat_map(|(words, _)| words.iter().cloned()),
+                    );
+                    if same_words || plurals.is_empty() {
+                        return Err(LexiconError::DuplicatePhrase {
+                            phrase: phrase.clone(),
+                            first,
+                            second: name.clone(),
+                        });
+                    }
+                    return Err(LexiconError::MeetInTheSingular {
+                        phrase: phrase.clone(),
+                        first,
+                        second: name.clone(),
+                        plurals: plurals.join(", "),
+                    });
+                }
+                Some(_) => continue,
+                None => {}
+            }
+            if let Some(written) = written {
+                singulars.insert(pattern.clone(), (plurals, written));
+            }
+            owner.insert(pattern.clone(), id);
+            patterns.push(pattern);
+            targets.push(Target::Food(id, kind));
+        }
+    }
+    Ok((patterns, targets, owner))
+}
+
 /// The foods of `compound_heads` and the senses of `[[rules.senses]]`, by food index.
 fn read_heads_and_senses(
     rules: &RulesRecord,
     owner: &FxHashMap<String, u32>,
     symbols: &FxHashSet<char>,
+    words: &FxHashMap<Box<str>, WordInfo>,
 ) -> Result<(FxHashSet<u32>, Vec<Sense>), LexiconError> {
     let mut tokens = Tokens::default();
     let mut find_food = |name: &str| -> Result<(u32, String), LexiconError> {
         tokenize(name, symbols, &mut tokens);
+        canonicalize(words, &mut tokens);
         let id = owner
             .get(&tokens.norm)
             .copied()
@@ -993,12 +1121,14 @@ fn resolve_parts(
     part_names: &[Vec<String>],
     owner: &FxHashMap<String, u32>,
     symbols: &FxHashSet<char>,
+    words: &FxHashMap<Box<str>, WordInfo>,
 ) -> Result<(), LexiconError> {
     let mut tokens = Tokens::default();
     for (id, names) in part_names.iter().enumerate() {
         let mut parts = Vec::with_capacity(names.len());
         for name in names {
             tokenize(name, symbols, &mut tokens);
+            canonicalize(words, &mut tokens);
             let part = owner
                 .get(&tokens.norm)
                 .copied()
@@ -1036,15 +1166,26 @@ fn resolve_parts(
 fn mark_known(words: &mut FxHashMap<Box<str>, WordInfo>, tokens: &Tokens) {
     for (i, token) in tokens.list.iter().enumerate() {
         if token.kind == TokenKind::Word {
-            words.entry(tokens.text(i).into()).or_default().flags |= word::KNOWN;
+            mark_word(words, tokens.text(i), word::KNOWN);
         }
     }
 }
 
-fn foods_name(foods: &[Food], id: u32, fallback: &str) -> String {
-    foods
-        .get(id as usize)
-        .map_or_else(|| fallback.to_string(), |f| f.name.clone())
+/// Adds `flags` to a word, allocating its key only for a word not seen before (most phrase
+/// words repeat: this runs some 60,000 times at start-up).
+fn mark_word(words: &mut FxHashMap<Box<str>, WordInfo>, word: &str, flags: u32) {
+    match words.get_mut(word) {
+        Some(info) => info.flags |= flags,
+        None => {
+            words.insert(
+                word.into(),
+                WordInfo {
+                    flags,
+                    ..WordInfo::default()
+                },
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,10 +7,11 @@
 mod category;
 mod lexicon;
 mod parse;
+mod phrases;
 mod text;
 
 pub use category::{Category, CategorySet};
 pub use lexicon::{
     ChainKind, Food, Lexicon, LexiconError, PercentRule, PortionCount, BUILTIN_LEXICON,
 };
-pub use parse::{Item, Meal, NotEaten};
+pub use parse::{Item, Meal, NotEaten, Plants};

@@ -11,6 +11,7 @@
 //! hyphens and slashes between words split them ("sugar-free" -> "sugar free"), `&` and `+`
 //! read as "and".
 
+use super::lexicon::WordInfo;
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 
@@ -42,6 +43,9 @@ pub struct Token {
 pub struct Tokens {
     pub norm: String,
     pub list: Vec<Token>,
+    /// What the lexicon knows of each word token (rule flags, number values), looked up once
+    /// per message by the parser (see `Lexicon::read_words`); empty until then.
+    pub(crate) info: Vec<WordInfo>,
 }
 
 impl Tokens {
@@ -186,6 +190,7 @@ fn parse_number(text: &str) -> f32 {
 pub fn tokenize(text: &str, symbols: &FxHashSet<char>, out: &mut Tokens) {
     out.norm.clear();
     out.list.clear();
+    out.info.clear();
     let mut b = Builder {
         out,
         kind: None,

@@ -69,7 +69,7 @@ impl Lexicon {
         if tokens.list[k].kind != TokenKind::Word {
             return 0;
         }
-        self.word(tokens.text(k)).flags
+        tokens.info[k].flags
     }
 
     /// Whether token `k` starts a mention of a person other than the writer, and where that
@@ -81,6 +81,15 @@ impl Lexicon {
     /// Whether token `k` starts a mention, after determiners, of a word with `flag`, and
     /// where it ends: a person ("my little brother") or an occasion ("the party").
     fn mention_at(&self, tokens: &Tokens, k: usize, flag: u32) -> Option<usize> {
+        // Most words start no mention: only a determiner or the word itself can.
+        let w = tokens.text(k);
+        let possessive = w.ends_with('s') && tokens.list[k].orig.len() > w.len();
+        if !is_determiner(w)
+            && tokens.info[k].flags & (flag | word::PERSON_FIRST) == 0
+            && !possessive
+        {
+            return None;
+        }
         let mut j = k;
         while j < tokens.list.len()
             && j < k + 3
@@ -95,14 +104,16 @@ impl Lexicon {
         if self.flags(tokens, j) & flag != 0 {
             return Some(j);
         }
-        // "hubby's doing a fry-up": a person with an apostrophe-s.
+        // "hubby's doing a fry-up": a person with an apostrophe-s (the word as typed is
+        // longer than its normal form by the apostrophe).
         let w = tokens.text(j);
-        if let Some(owner) = w.strip_suffix('s') {
+        let with_apostrophe = tokens.list[j].orig.len() > w.len();
+        if let Some(owner) = w.strip_suffix('s').filter(|_| with_apostrophe) {
             if self.word(owner).flags & flag != 0 {
                 return Some(j);
             }
         }
-        if j + 1 < tokens.list.len() {
+        if j + 1 < tokens.list.len() && tokens.info[j].flags & word::PERSON_FIRST != 0 {
             let pair = format!("{} {}", tokens.text(j), tokens.text(j + 1));
             if self.word(&pair).flags & flag != 0 {
                 return Some(j + 1);

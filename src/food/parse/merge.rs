@@ -6,7 +6,7 @@
 //! ("coffee at 8, another coffee at 11"). These rules turn the first reading into the list a
 //! person expects to read back: each food once, with its count.
 
-use super::{breaks_clause, ends_sentence, Category, Draft, Lexicon, Mention};
+use super::{breaks_clause, ends_sentence, Category, Draft, Lexicon, Mention, Plants};
 use crate::food::lexicon::{singular, ChainKind, Food};
 use crate::food::text::{TokenKind, Tokens};
 use std::borrow::Cow;
@@ -294,12 +294,28 @@ impl Lexicon {
                     break;
                 }
                 let ingredient = self.food_of(&drafts[p]);
-                let shown = singular_phrase(ingredient.shown_name(0));
-                let name = format!("{shown} {}", drafts[i].item.food);
+                // Named as the person wrote the ingredient ("caramel frappe"), unless it was
+                // a typo, then by the lexicon's name for it.
+                let lexicon_name = format!(
+                    "{} {}",
+                    singular_phrase(ingredient.shown_name(0)),
+                    drafts[i].item.food
+                );
+                let name = match drafts[p].item.corrected {
+                    true => lexicon_name.clone(),
+                    false => format!(
+                        "{} {}",
+                        singular_phrase(&drafts[p].item.matched.to_lowercase()),
+                        drafts[i].item.food
+                    ),
+                };
                 let ingredient_fibre = ingredient.fibre_for_portions(1.0);
                 // The two words may name a dish of their own ("avacado toast" is avocado
                 // toast): then it is that dish.
-                if let Some(id) = self.lookup_id(&name) {
+                let dish = self
+                    .lookup_id(&lexicon_name)
+                    .or_else(|| self.lookup_id(&name));
+                if let Some(id) = dish {
                     let span = tokens.list[drafts[p].first].orig.start
                         ..tokens.list[drafts[i].last].orig.end;
                     let dish = &self.foods[id as usize];
@@ -309,7 +325,7 @@ impl Lexicon {
                     let draft = &mut drafts[i];
                     draft.item.food = Cow::Borrowed(&dish.name);
                     draft.item.food_id = id;
-                    draft.item.plants = Cow::Borrowed(&dish.plants);
+                    draft.item.plants = Plants::of(&dish.plants);
                     draft.item.categories = dish.categories;
                     draft.item.matched = &text[span];
                     draft.first = first;
@@ -319,12 +335,7 @@ impl Lexicon {
                     }
                     continue;
                 }
-                let mut plants = drafts[p].item.plants.to_vec();
-                for plant in drafts[i].item.plants.iter() {
-                    if !plants.contains(plant) {
-                        plants.push(plant.clone());
-                    }
-                }
+                let plants = drafts[i].item.plants.with(&ingredient.plants);
                 let categories = drafts[p].item.categories.union(drafts[i].item.categories);
                 let span =
                     tokens.list[drafts[p].first].orig.start..tokens.list[drafts[i].last].orig.end;
@@ -333,7 +344,7 @@ impl Lexicon {
                 drafts[p].dropped = true;
                 let dish = &mut drafts[i];
                 dish.item.food = Cow::Owned(name);
-                dish.item.plants = Cow::Owned(plants);
+                dish.item.plants = plants;
                 dish.item.categories = categories;
                 dish.item.matched = &text[span];
                 dish.first = first;
@@ -452,12 +463,13 @@ impl Lexicon {
                 continue;
             }
             for j in i + 1..drafts.len() {
-                let same = !drafts[j].dropped
+                let same_food = !drafts[j].dropped
                     && drafts[j].item.food_id == drafts[i].item.food_id
-                    && drafts[j].item.food == drafts[i].item.food
                     && drafts[j].item.meal == drafts[i].item.meal
                     && drafts[j].item.negated == drafts[i].item.negated;
-                if !same {
+                // "the fries" after "cajun fries" names that serving, whatever its kind.
+                let named_again = drafts[j].mention == Mention::Same;
+                if !same_food || (drafts[j].item.food != drafts[i].item.food && !named_again) {
                     continue;
                 }
                 drafts[j].dropped = true;

@@ -37,7 +37,7 @@ mod quantity;
 mod unknown;
 
 use super::category::{Category, CategorySet};
-use super::lexicon::{singular, word, Food, Lexicon, Target};
+use super::lexicon::{canonicalize, singular, word, Food, Lexicon, Target, WordInfo};
 use super::text::{tokenize, TokenKind, Tokens};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -51,7 +51,7 @@ const MAX_PORTIONS_FOR_FIBRE: f32 = 20.0;
 pub struct Meal<'a> {
     pub categories: CategorySet,
     /// Distinct plants, by canonical plant name, in order of appearance.
-    pub plants: Vec<String>,
+    pub plants: Vec<&'a str>,
     pub fibre_g: f32,
     pub items: Vec<Item<'a>>,
     /// Words that looked like food but are not in the lexicon ("horta"), as typed.
@@ -62,6 +62,58 @@ impl Meal<'_> {
     /// Whether the message named any food that was eaten.
     pub fn has_food(&self) -> bool {
         self.items.iter().any(|i| !i.negated)
+    }
+}
+
+/// The plants an item counts as: its food's own (a dish's parts'), and those of ingredients
+/// named into it ("lingonberry jam"), each listed once. Borrowed from the lexicon, so reading
+/// a message allocates nothing for them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Plants<'a> {
+    lists: [&'a [String]; 3],
+}
+
+impl<'a> Plants<'a> {
+    fn of(plants: &'a [String]) -> Plants<'a> {
+        Plants {
+            lists: [plants, &[], &[]],
+        }
+    }
+
+    /// The same plants and `more` (up to two ingredients' worth; a third is not counted).
+    fn with(self, more: &'a [String]) -> Plants<'a> {
+        let mut lists = self.lists;
+        if let Some(free) = lists.iter_mut().find(|list| list.is_empty()) {
+            *free = more;
+        }
+        Plants { lists }
+    }
+
+    /// Each plant once, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let all = self
+            .lists
+            .iter()
+            .flat_map(|list| list.iter().map(String::as_str));
+        all.enumerate().filter_map(move |(i, plant)| {
+            let earlier = self
+                .lists
+                .iter()
+                .flat_map(|list| list.iter())
+                .take(i)
+                .any(|p| p == plant);
+            (!earlier).then_some(plant)
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.iter().all(|list| list.is_empty())
+    }
+}
+
+impl Serialize for Plants<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 
@@ -95,7 +147,7 @@ pub struct Item<'a> {
     /// The categories of this food as eaten (after modifiers such as "unsweetened").
     pub categories: CategorySet,
     /// The plants it counts as: its own, or a dish's main ingredients'.
-    pub plants: Cow<'a, [String]>,
+    pub plants: Plants<'a>,
     pub fibre_g: f32,
     /// The message says this food was not eaten; it adds nothing to the totals.
     pub negated: bool,
@@ -197,31 +249,68 @@ fn ends_sentence(tokens: &Tokens, index: usize) -> bool {
 impl Lexicon {
     /// Parses one message. Never fails: text with no food gives an empty meal.
     pub fn parse<'a>(&'a self, text: &'a str) -> Meal<'a> {
-        let mut tokens = Tokens::default();
-        tokenize(text, &self.symbols, &mut tokens);
-        let corrected = self.correct_typos(&mut tokens);
-        let hits = self.find_hits(&tokens);
-        let (mut drafts, marks) = self.read_items(text, &tokens, &hits, &corrected);
-        self.apply_modifiers(&tokens, &mut drafts, marks.strips);
-        self.echo_emoji(&tokens, &mut drafts);
-        self.mark_not_eaten(text, &tokens, &mut drafts, &marks.retractions);
-        self.count_after(&tokens, &mut drafts);
-        self.one_item_per_food(text, &tokens, &mut drafts);
-        let unrecognised = self.unrecognised(text, &tokens, &hits, &drafts);
+        // The token buffers are kept per thread: most messages fit the last one's.
+        thread_local! {
+            static TOKENS: std::cell::RefCell<Tokens> = std::cell::RefCell::new(Tokens::default());
+        }
+        TOKENS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut tokens) => self.parse_with(text, &mut tokens),
+            Err(_) => self.parse_with(text, &mut Tokens::default()),
+        })
+    }
+
+    fn parse_with<'a>(&'a self, text: &'a str, tokens: &mut Tokens) -> Meal<'a> {
+        tokenize(text, &self.symbols, tokens);
+        self.read_words(tokens);
+        let corrected = self.correct_typos(tokens);
+        canonicalize(&self.words, tokens);
+        let tokens = &*tokens;
+        let hits = self.find_hits(tokens);
+        let (mut drafts, marks) = self.read_items(text, tokens, &hits, &corrected);
+        self.apply_modifiers(tokens, &mut drafts, marks.strips);
+        self.echo_emoji(tokens, &mut drafts);
+        self.mark_not_eaten(text, tokens, &mut drafts, &marks.retractions);
+        self.count_after(tokens, &mut drafts);
+        self.one_item_per_food(text, tokens, &mut drafts);
+        let unrecognised = self.unrecognised(text, tokens, &hits, &drafts);
         self.totals(drafts, unrecognised)
+    }
+
+    /// Looks every word token up once: what the rules say of it, for all later steps.
+    fn read_words(&self, tokens: &mut Tokens) {
+        let mut info = std::mem::take(&mut tokens.info);
+        info.clear();
+        info.extend((0..tokens.list.len()).map(|k| match tokens.list[k].kind {
+            TokenKind::Word => self.word(tokens.text(k)),
+            _ => WordInfo::default(),
+        }));
+        tokens.info = info;
+    }
+
+    /// Whether word token `k` is an English word, looked up once per token.
+    fn english(&self, tokens: &mut Tokens, k: usize) -> bool {
+        let info = &mut tokens.info[k];
+        if info.flags & word::ENGLISH_CHECKED == 0 {
+            info.flags |= word::ENGLISH_CHECKED;
+            if self.is_english_word(&tokens.norm[tokens.list[k].norm.clone()]) {
+                info.flags |= word::ENGLISH;
+            }
+        }
+        tokens.info[k].flags & word::ENGLISH != 0
     }
 
     /// Replaces unknown words by the food word they misspell; returns which tokens changed.
     fn correct_typos(&self, tokens: &mut Tokens) -> Vec<usize> {
         let mut changes: Vec<(usize, &str)> = Vec::new();
-        for (i, t) in tokens.list.iter().enumerate() {
+        for i in 0..tokens.list.len() {
+            let t = &tokens.list[i];
             if t.kind != TokenKind::Word || t.norm.len() < self.fuzzy_min_letters {
                 continue;
             }
-            let w = &tokens.norm[t.norm.clone()];
-            if self.word(w).flags & word::KNOWN != 0 || self.is_english_word(w) {
+            if tokens.info[i].flags & word::KNOWN != 0 || self.english(tokens, i) {
                 continue;
             }
+            let w = &tokens.norm[tokens.list[i].norm.clone()];
             if let Some(fix) = self.closest_food_word(w) {
                 changes.push((i, fix));
             }
@@ -245,6 +334,9 @@ impl Lexicon {
             norm.push(' ');
         }
         tokens.norm = norm;
+        for &(i, _) in &changes {
+            tokens.info[i] = self.word(tokens.text(i));
+        }
         changes.into_iter().map(|(i, _)| i).collect()
     }
 
@@ -294,10 +386,10 @@ impl Lexicon {
 
     fn find_hits(&self, tokens: &Tokens) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
-        for m in self.automaton.find_iter(tokens.norm.as_str()) {
-            let first = tokens.index_at(m.start());
-            let last = tokens.last_index_before(m.end());
-            let target = self.targets[m.pattern().as_usize()];
+        for m in self.phrases.find_iter(tokens.norm.as_str()) {
+            let first = tokens.index_at(m.start);
+            let last = tokens.last_index_before(m.end);
+            let target = self.targets[m.phrase];
             if let Target::NotFood = target {
                 // "Apple Watch", "going bananas": the words are taken, nothing is eaten.
                 continue;
@@ -361,7 +453,7 @@ impl Lexicon {
 
     fn is_section_label(&self, tokens: &Tokens, index: usize) -> bool {
         tokens.list[index].kind == TokenKind::Word
-            && self.word(tokens.text(index)).flags & word::LABEL != 0
+            && tokens.info[index].flags & word::LABEL != 0
             && index + 1 < tokens.list.len()
             && (tokens.is_punct(index + 1, ':') || tokens.is_punct(index + 1, '-'))
     }
@@ -444,7 +536,7 @@ impl Lexicon {
                     quantity,
                     grams,
                     categories,
-                    plants: Cow::Borrowed(&food.plants),
+                    plants: Plants::of(&food.plants),
                     fibre_g: 0.0,
                     negated,
                     not_eaten: negated.then_some(NotEaten::Negated),
@@ -498,8 +590,8 @@ impl Lexicon {
                 meal.categories = meal.categories.union(item.categories);
                 fibre += item.fibre_g;
                 for plant in item.plants.iter() {
-                    if !meal.plants.iter().any(|p| p == plant) {
-                        meal.plants.push(plant.clone());
+                    if !meal.plants.contains(&plant) {
+                        meal.plants.push(plant);
                     }
                 }
             }

@@ -26,7 +26,7 @@ impl Lexicon {
             let same_phrase = (last + 1..first).all(|k| {
                 tokens.is_punct(k, '(')
                     || (tokens.list[k].kind == TokenKind::Word
-                        && self.word(tokens.text(k)).flags & word::COUNT_UNIT != 0)
+                        && tokens.info[k].flags & word::COUNT_UNIT != 0)
             });
             if same_phrase && first - last <= 3 {
                 return true;
@@ -48,7 +48,7 @@ impl Lexicon {
                 continue;
             }
             let w = tokens.text(j);
-            let info = self.word(w);
+            let info = tokens.info[j];
             if info.flags & word::NEGATOR != 0 {
                 return true;
             }
@@ -79,7 +79,7 @@ impl Lexicon {
     fn starts_new_item(&self, tokens: &Tokens, from: usize, to: usize) -> bool {
         (from..to).any(|k| {
             tokens.list[k].kind == TokenKind::Number
-                || self.word(tokens.text(k)).flags & word::NUMBER != 0
+                || tokens.info[k].flags & word::NUMBER != 0
                 || tokens.text(k) == "some"
         })
     }
@@ -88,7 +88,7 @@ impl Lexicon {
     pub(super) fn negated_after(&self, tokens: &Tokens, last: usize) -> bool {
         last + 1 < tokens.list.len()
             && tokens.list[last + 1].kind == TokenKind::Word
-            && self.word(tokens.text(last + 1)).flags & word::NEGATION_SUFFIX != 0
+            && tokens.info[last + 1].flags & word::NEGATION_SUFFIX != 0
     }
 
     /// "0 beers": a count of zero right before the food.

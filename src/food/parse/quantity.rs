@@ -44,7 +44,7 @@ impl Lexicon {
                 TokenKind::Number if w.contains('.') && t.value == 0.0 => break, // "0.0 lager"
                 TokenKind::Number => Some(t.value),
                 TokenKind::Word => {
-                    let info = self.word(w);
+                    let info = tokens.info[j];
                     if info.flags & word::NUMBER != 0 {
                         Some(info.number)
                     } else if count.is_some() {
@@ -121,7 +121,7 @@ impl Lexicon {
         let unit_at = |k: usize| {
             k < len
                 && tokens.list[k].kind == TokenKind::Word
-                && self.word(tokens.text(k)).flags & word::COUNT_UNIT != 0
+                && tokens.info[k].flags & word::COUNT_UNIT != 0
         };
         if last + 2 < len && unit_at(last + 2) {
             return number_at(last + 1).map(|v| (v, Some(last + 2)));
@@ -177,7 +177,7 @@ impl Lexicon {
     /// more after" is not).
     fn food_word_at(&self, tokens: &Tokens, k: usize) -> bool {
         tokens.list[k].kind != TokenKind::Punct
-            && self.word(tokens.text(k)).flags & (word::FILLER | word::NEGATOR) == 0
+            && tokens.info[k].flags & (word::FILLER | word::NEGATOR) == 0
             && !matches!(
                 tokens.text(k),
                 "after" | "later" | "then" | "please" | "lol" | "too"
@@ -193,7 +193,7 @@ impl Lexicon {
             match t.kind {
                 TokenKind::Number if t.value > 0.0 => Some(t.value),
                 TokenKind::Word => {
-                    let info = self.word(tokens.text(k));
+                    let info = tokens.info[k];
                     (info.flags & word::NUMBER != 0
                         && info.number >= 1.0
                         && !matches!(tokens.text(k), "a" | "an" | "another"))
@@ -235,7 +235,7 @@ impl Lexicon {
                 // "I had 2 helpings".
                 if end + 1 < tokens.list.len()
                     && tokens.list[end + 1].kind == TokenKind::Word
-                    && self.word(tokens.text(end + 1)).flags & word::COUNT_UNIT != 0
+                    && tokens.info[end + 1].flags & word::COUNT_UNIT != 0
                 {
                     end += 1;
                 }

@@ -67,23 +67,31 @@ impl Lexicon {
         hits: &[Hit],
         drafts: &[Draft<'_>],
     ) -> Vec<&'a str> {
-        let starts_with_eating = tokens.list.first().is_some_and(|t| {
-            t.kind == TokenKind::Word && self.word(tokens.text(0)).flags & word::ATE != 0
-        });
+        let starts_with_eating = tokens
+            .list
+            .first()
+            .is_some_and(|t| t.kind == TokenKind::Word && tokens.info[0].flags & word::ATE != 0);
         if drafts.is_empty() && !starts_with_eating {
             return Vec::new();
         }
-        let mut covered = vec![false; tokens.list.len()];
-        for hit in hits {
-            covered[hit.first..=hit.last].fill(true);
-        }
+        // Hits are in order and do not overlap: whether a token is inside one, by bisection.
+        let covered = |k: usize| {
+            let i = hits.partition_point(|hit| hit.last < k);
+            hits.get(i).is_some_and(|hit| hit.first <= k)
+        };
         let candidate = |k: usize| {
             let t = &tokens.list[k];
             let w = tokens.text(k);
-            if t.kind != TokenKind::Word || covered[k] || w.len() < 3 || self.word(w).flags != 0 {
+            let flags = tokens.info[k].flags;
+            let known = flags & !(word::ENGLISH | word::ENGLISH_CHECKED) != 0;
+            if t.kind != TokenKind::Word || w.len() < 3 || known || covered(k) {
                 return false;
             }
-            if self.is_english_word(w) {
+            let english = match flags & word::ENGLISH_CHECKED {
+                0 => self.is_english_word(w),
+                _ => flags & word::ENGLISH != 0,
+            };
+            if english {
                 return false;
             }
             let sentence_start = k == 0
@@ -105,7 +113,7 @@ impl Lexicon {
                             return true;
                         }
                         let skippable = word::ADJECTIVE | word::NUMBER | word::FILLER;
-                        if self.word(w).flags & skippable == 0 {
+                        if tokens.info[j].flags & skippable == 0 {
                             return false;
                         }
                     }

@@ -174,3 +174,23 @@ fn lexicon_builds_quickly_enough_for_start_up() {
     Lexicon::builtin().unwrap();
     assert!(start.elapsed().as_secs() < 5);
 }
+
+#[test]
+fn phrases_that_meet_only_in_the_singular_are_named() {
+    // "cumins" would be read as cumin, which another food owns.
+    let extra = "[[food]]\nname = \"test cumins\"\nalso = [\"cumins\"]\nportion = \"1 tsp\"\n\
+        portion_g = 2\nfibre_100g = 10\nfdc = \"test\"\n";
+    match with_file(extra) {
+        Err(LexiconError::MeetInTheSingular { plurals, .. }) => assert_eq!(plurals, "cumins"),
+        other => panic!("expected a singular collision, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_built_in_lexicon_reads_the_same_as_its_files() {
+    let compiled = Lexicon::builtin().unwrap();
+    let files = Lexicon::from_files(BUILTIN_LEXICON.iter().copied()).unwrap();
+    assert_eq!(compiled.phrase_count(), files.phrase_count());
+    let names = |l: &Lexicon| l.foods().iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&compiled), names(&files));
+}

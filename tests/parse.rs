@@ -399,3 +399,234 @@ fn a_retraction_takes_back_the_food_before_it() {
         .categories
         .contains(Category::FastFood));
 }
+
+// ----- issue 13: every food once, with its count, under its own name -----
+
+/// The foods eaten, each with its count: ("pizza", 2.0).
+fn eaten(text: &str) -> Vec<(String, f32)> {
+    parse(text)
+        .items
+        .iter()
+        .filter(|i| !i.negated)
+        .map(|i| (i.food.to_string(), i.quantity))
+        .collect()
+}
+
+fn pairs(list: &[(&str, f32)]) -> Vec<(String, f32)> {
+    list.iter().map(|(f, q)| (f.to_string(), *q)).collect()
+}
+
+#[test]
+fn a_food_named_twice_is_one_item() {
+    assert_eq!(eaten("a glass of red wine 🍷"), pairs(&[("red wine", 1.0)]));
+    assert_eq!(eaten("donut 🍩"), pairs(&[("doughnut", 1.0)]));
+    assert_eq!(eaten("🍕🍺🍺"), pairs(&[("pizza", 1.0), ("beer", 2.0)]));
+    assert_eq!(eaten("beers 🍺🍺🍺"), pairs(&[("beer", 3.0)]));
+    assert_eq!(
+        eaten("coffee at 8, another coffee at 11 and a kitkat"),
+        pairs(&[("coffee", 2.0), ("kitkat", 1.0)])
+    );
+    // A serving named again is the same serving.
+    assert_eq!(
+        eaten("cajun fries and a cheeseburger, shared the fries with my bf"),
+        pairs(&[("cajun fries", 1.0), ("cheeseburger", 1.0)])
+    );
+    // Taco Bell's 🌮 are tacos, not more Taco Bell.
+    assert_eq!(eaten("taco bell run 🌮🌮🌮")[0].1, 3.0);
+}
+
+#[test]
+fn counts_in_every_form() {
+    for (text, food, count) in [
+        ("3 glasses of wine", "wine", 3.0),
+        ("3 pints of lager", "lager", 3.0),
+        ("two shots of tequila", "tequila", 2.0),
+        ("tacos, 3 of them", "taco", 3.0),
+        ("wings x6", "chicken wings", 6.0),
+        ("wings ×6", "chicken wings", 6.0),
+        ("pierogi (8) with sour cream", "pierogi", 8.0),
+        (
+            "gingerbread men from the bakery, i had three",
+            "gingerbread men",
+            3.0,
+        ),
+        ("a corona with dinner then another one after", "corona", 2.0),
+        ("2 slices of pizza from dominos", "pizza", 2.0),
+        ("2 flat whites", "flat white", 2.0),
+        ("8 count nuggets", "chicken nuggets", 8.0),
+    ] {
+        let meal = parse(text);
+        let found = item(&meal, food);
+        assert_eq!(found.quantity, count, "{text}");
+    }
+}
+
+#[test]
+fn counted_pieces_are_parts_of_a_portion() {
+    // A portion of tacos is two, of pizza two slices: counts are of tacos and slices.
+    let one = item(&parse("a taco"), "taco").fibre_g;
+    let three = item(&parse("3 tacos"), "taco").fibre_g;
+    let portion = item(&parse("tacos"), "taco").fibre_g;
+    assert!((three - 3.0 * one).abs() < 0.2, "{one} {three}");
+    assert!((portion - 2.0 * one).abs() < 0.2, "{one} {portion}");
+    let slice = item(&parse("a slice of pizza"), "pizza").fibre_g;
+    let portion = item(&parse("pizza"), "pizza").fibre_g;
+    assert!((portion - 2.0 * slice).abs() < 0.2, "{slice} {portion}");
+    // "a few" of something not counted in pieces is no three portions.
+    assert_eq!(item(&parse("a few nachos"), "nachos").quantity, 1.0);
+}
+
+#[test]
+fn chains_and_shops_are_where_food_came_from() {
+    let roll = parse("Greggs sausage roll");
+    assert_eq!(foods(&roll), ["sausage roll"]);
+    assert_eq!(roll.items[0].from.as_deref(), Some("greggs"));
+    assert_eq!(foods(&parse("salad from tesco")), ["salad"]);
+    assert_eq!(foods(&parse("2 slices of pizza from dominos")), ["pizza"]);
+    // Food from a fast-food chain is fast food.
+    assert!(parse("mcdonalds apple pie")
+        .categories
+        .contains(Category::FastFood));
+    // Named alone, a restaurant is one typical meal; a shop is nothing eaten.
+    let meal = parse("had a mcdonalds");
+    assert_eq!(meal.items.len(), 1);
+    assert!(meal.categories.contains(Category::FastFood));
+    assert!(
+        meal.fibre_g > 2.0 && meal.fibre_g < 10.0,
+        "{}",
+        meal.fibre_g
+    );
+    assert!(parse("went to tesco").items.is_empty());
+    assert!(!parse("walked past a KFC").has_food());
+}
+
+#[test]
+fn dishes_are_shown_under_their_own_names() {
+    for name in [
+        "raita",
+        "pilau rice",
+        "garlic naan",
+        "samosa",
+        "gulab jamun",
+        "moussaka",
+        "butter chicken",
+        "coconut chutney",
+        "marmite",
+        "jollof rice",
+        "pierogi",
+        "pastel de nata",
+    ] {
+        let meal = parse(name);
+        assert_eq!(foods(&meal), [name], "{name}");
+    }
+}
+
+#[test]
+fn dishes_count_the_plants_in_them() {
+    assert!(parse("greek salad").plants.len() >= 3);
+    assert_eq!(parse("rajma chawal").plants, ["kidney bean", "rice"]);
+    assert!(parse("rajma chawal").categories.contains(Category::Fiber));
+    assert!(!parse("shakshuka").plants.is_empty());
+    assert!(!parse("sushi").plants.is_empty());
+    // An ingredient before a dish is part of it: one item, its plant counted.
+    let jam = parse("lingonberry jam");
+    assert_eq!(foods(&jam), ["lingonberry jam"]);
+    assert_eq!(jam.plants, ["lingonberry"]);
+}
+
+#[test]
+fn fibre_counts_a_dish_or_its_listed_parts_not_both() {
+    let listed = parse("full english: eggs, beans, toast");
+    assert_eq!(foods(&listed), ["egg", "beans", "toast"]);
+    let parts = parse("eggs, beans, toast");
+    assert!((listed.fibre_g - parts.fibre_g).abs() < 0.05);
+}
+
+#[test]
+fn food_not_eaten_by_the_writer_is_not_logged() {
+    for (text, eaten_foods) in [
+        (
+            "my flatmate ordered a curry, I just had toast",
+            vec!["toast"],
+        ),
+        ("might get a takeaway later", vec![]),
+        ("made the kids nuggets, had a salad myself", vec!["salad"]),
+        ("bought my mum a cake", vec![]),
+        ("ordered pizza and wings but cancelled", vec![]),
+        ("hubby had a beer, I stuck to water", vec!["water"]),
+        ("two sugars in his tea, none in mine", vec![]),
+        (
+            "a bottle of prosecco for saturday, tonight just miso soup",
+            vec!["miso soup"],
+        ),
+        (
+            "bought a dozen doughnuts for the office, had one myself",
+            vec!["doughnut"],
+        ),
+        (
+            "this arvo: a sausage roll, no wait it was a steak bake",
+            vec!["steak bake"],
+        ),
+    ] {
+        assert_eq!(foods(&parse(text)), eaten_foods, "{text}");
+    }
+    let why = parse("my flatmate ordered a curry");
+    assert_eq!(
+        why.items[0].not_eaten,
+        Some(gutskin::food::NotEaten::SomeoneElse)
+    );
+}
+
+#[test]
+fn negation_reaches_only_its_own_food() {
+    assert_eq!(foods(&parse("no mayo and a coke")), ["coke"]);
+    assert_eq!(foods(&parse("no milk + 2 digestives")), ["digestives"]);
+    assert_eq!(foods(&parse("no onions or garlic")), Vec::<String>::new());
+    assert_eq!(
+        foods(&parse("caramel frappe, hold the whipped cream")),
+        ["caramel frappe"]
+    );
+    assert_eq!(
+        foods(&parse("sweet potato fries instead of normal fries")),
+        ["sweet potato fries"]
+    );
+}
+
+#[test]
+fn words_in_other_senses_are_not_food() {
+    assert!(ids(&parse("a turmeric shot")).is_empty());
+    assert!(ids(&parse("a wheatgrass shot")).is_empty());
+    assert!(parse("a sugar rush after lunch").items.is_empty());
+    assert!(parse("feeling a sugar low").items.is_empty());
+    assert!(parse("got my flu shot").items.is_empty());
+    // "chips" are crisps alone, fries beside fish or a burger.
+    assert!(parse("chips and a coke")
+        .categories
+        .contains(Category::UltraProcessed));
+    assert!(parse("fish and chips")
+        .categories
+        .contains(Category::FastFood));
+    assert!(parse("burger and chips")
+        .categories
+        .contains(Category::FastFood));
+}
+
+#[test]
+fn plurals_meet_singulars_both_ways() {
+    assert_eq!(foods(&parse("blueberries")), foods(&parse("blueberry")));
+    assert_eq!(foods(&parse("2 energy drinks")), ["energy drink"]);
+    // A plural whose singular is an ordinary word stays what it is.
+    assert_eq!(foods(&parse("dates")), ["dates"]);
+    assert!(parse("on a date").items.is_empty());
+}
+
+#[test]
+fn unknown_food_words_are_kept_not_guessed() {
+    let meal = parse("had zibbleberry and bread");
+    assert_eq!(foods(&meal), ["bread"]);
+    assert_eq!(meal.unrecognised, ["zibbleberry"]);
+    // Ordinary words and names are not reported.
+    assert!(parse("pizza with Sarah at the cinema")
+        .unrecognised
+        .is_empty());
+}

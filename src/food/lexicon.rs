@@ -162,6 +162,7 @@ struct RulesRecord {
     strips: BTreeMap<Category, Vec<String>>,
     not_food: Vec<String>,
     retractions: Vec<String>,
+    negations: Vec<String>,
     fuzzy: FuzzyRules,
     context: ContextRules,
     as_written: Vec<String>,
@@ -189,6 +190,8 @@ pub(crate) struct Sense {
     /// The phrase, normalised as the tokeniser writes it.
     pub pattern: String,
     pub food: u32,
+    /// Which of the food's names the other sense shows (0 its own, k its k-th kind).
+    pub kind: u16,
     pub near: FxHashSet<Box<str>>,
     pub unless_after: FxHashSet<Box<str>>,
 }
@@ -320,6 +323,8 @@ pub(crate) enum Target {
     NotFood,
     /// A phrase that takes back the food before it ("... but gave it away").
     Retraction,
+    /// A phrase that negates the food after it ("they were out of salmon").
+    Negation,
 }
 
 pub(crate) mod word {
@@ -508,7 +513,7 @@ impl Lexicon {
             .filter(|m| m.start == 0 && m.end == tokens.norm.len())?;
         match self.targets[found.phrase] {
             Target::Food(id, _) => Some(id),
-            Target::Strip(_) | Target::NotFood | Target::Retraction => None,
+            Target::Strip(_) | Target::NotFood | Target::Retraction | Target::Negation => None,
         }
     }
 
@@ -812,7 +817,8 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
     for food in &mut foods {
         food.portion_count = portion_count(&food.portion, &rules.portion_measures);
     }
-    let (compound_heads, senses) = read_heads_and_senses(&rules, &owner, &symbols, &words)?;
+    let (compound_heads, senses) =
+        read_heads_and_senses(&rules, (&owner, &patterns, &targets), &symbols, &words)?;
 
     // A plural kept as written ("drinks": a drink is an ordinary word) meets a phrase ending
     // in its singular ("energy drink") only through a pattern of its own, and the other way
@@ -859,6 +865,7 @@ fn build(record: LexiconRecord) -> Result<Lexicon, LexiconError> {
         .collect();
     rule_phrases.push(("not_food".into(), &rules.not_food, Target::NotFood));
     rule_phrases.push(("retractions".into(), &rules.retractions, Target::Retraction));
+    rule_phrases.push(("negations".into(), &rules.negations, Target::Negation));
     for (list, phrases, target) in rule_phrases {
         for phrase in phrases {
             tokenize(phrase, &symbols, &mut tokens);
@@ -1029,7 +1036,7 @@ fn collect_phrases(
 /// The foods of `compound_heads` and the senses of `[[rules.senses]]`, by food index.
 fn read_heads_and_senses(
     rules: &RulesRecord,
-    owner: &FxHashMap<String, u32>,
+    (owner, patterns, targets): (&FxHashMap<String, u32>, &[String], &[Target]),
     symbols: &FxHashSet<char>,
     words: &FxHashMap<Box<str>, WordInfo>,
 ) -> Result<(FxHashSet<u32>, Vec<Sense>), LexiconError> {
@@ -1050,9 +1057,20 @@ fn read_heads_and_senses(
     let mut senses = Vec::with_capacity(rules.senses.len());
     for sense in &rules.senses {
         let (_, pattern) = find_food(&sense.phrase)?;
+        let (food, other) = find_food(&sense.food)?;
+        // The kind the other sense's phrase names ("margarita", a kind of cocktail).
+        let kind = patterns
+            .iter()
+            .position(|p| p.trim() == other)
+            .and_then(|i| match targets[i] {
+                Target::Food(_, kind) => Some(kind),
+                _ => None,
+            })
+            .unwrap_or(0);
         senses.push(Sense {
             pattern,
-            food: find_food(&sense.food)?.0,
+            food,
+            kind,
             near: sense.near.iter().map(|w| w.as_str().into()).collect(),
             unless_after: sense
                 .unless_after

@@ -138,6 +138,11 @@ impl Builder<'_> {
         let Some(kind) = self.kind.take() else {
             return;
         };
+        // "fish n chips", "ben n jerrys": a lone "n" is "and".
+        if kind == TokenKind::Word && &self.out.norm[self.norm_start..] == "n" {
+            self.out.norm.truncate(self.norm_start);
+            self.out.norm.push_str("and");
+        }
         let norm = self.norm_start..self.out.norm.len();
         let value = if kind == TokenKind::Number {
             parse_number(&self.out.norm[norm.clone()])
@@ -183,6 +188,11 @@ fn parse_number(text: &str) -> f32 {
         .ok()
         .filter(|v| v.is_finite())
         .unwrap_or(0.0)
+}
+
+/// Emoji and pictographs (faces, hands, symbols), which people put between parts of a message.
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}')
 }
 
 /// Tokenises `text` into `out` (cleared first). `symbols` are the non-ASCII symbols (emoji)
@@ -273,6 +283,10 @@ pub fn tokenize(text: &str, symbols: &FxHashSet<char>, out: &mut Tokens) {
         } else if symbols.contains(&c) {
             let mut buf = [0u8; 4];
             b.single(TokenKind::Symbol, c.encode_utf8(&mut buf), 0.0, here);
+        } else if is_pictograph(c) {
+            // An emoji that names no food ("didn't have any 😇 had rice cakes") still ends
+            // what came before, as a comma would.
+            b.single(TokenKind::Punct, ",", 0.0, here);
         } else {
             b.finish();
         }
@@ -304,6 +318,7 @@ mod tests {
             words("mac & cheese + peas"),
             ["mac", "and", "cheese", "and", "peas"]
         );
+        assert_eq!(words("fish n chips"), ["fish", "and", "chips"]);
     }
 
     #[test]
@@ -326,9 +341,10 @@ mod tests {
         let text = "🍕🍺\u{FE0F} and 🙂 Pâté";
         tokenize(text, &symbols, &mut tokens);
         let texts: Vec<&str> = (0..tokens.list.len()).map(|i| tokens.text(i)).collect();
-        assert_eq!(texts, ["🍕", "🍺", "and", "pate"]);
-        assert_eq!(&text[tokens.list[3].orig.clone()], "Pâté");
-        assert_eq!(tokens.norm, " 🍕  🍺  and  pate ");
+        // An emoji no food uses ends a clause, as a comma would.
+        assert_eq!(texts, ["🍕", "🍺", "and", ",", "pate"]);
+        assert_eq!(&text[tokens.list[4].orig.clone()], "Pâté");
+        assert_eq!(tokens.norm, " 🍕  🍺  and  ,  pate ");
         assert_eq!(tokens.index_at(tokens.list[2].norm.start - 1), 2);
     }
 }

@@ -104,6 +104,14 @@ impl Lexicon {
         if self.flags(tokens, j) & flag != 0 {
             return Some(j);
         }
+        // An occasion may have a word before it: "the dinner party", "the bake sale".
+        if flag == word::LATER
+            && j + 1 < tokens.list.len()
+            && tokens.list[j + 1].kind == TokenKind::Word
+            && self.flags(tokens, j + 1) & flag != 0
+        {
+            return Some(j + 1);
+        }
         // "hubby's doing a fry-up": a person with an apostrophe-s (the word as typed is
         // longer than its normal form by the apostrophe).
         let w = tokens.text(j);
@@ -202,7 +210,13 @@ impl Lexicon {
                 someone_else = false;
                 served = false;
                 writer_spoke = true;
-            } else if let Some(end) = self.person_at(tokens, k).filter(|_| !after_company) {
+            } else if let Some(end) = self.person_at(tokens, k) {
+                // "gave my fries to my little brother": company, not the subject; the whole
+                // mention is passed over.
+                if after_company {
+                    k = end + 1;
+                    continue;
+                }
                 let with_writer = end + 2 < tokens.list.len()
                     && tokens.text(end + 1) == "and"
                     && self.flags(tokens, end + 2) & word::FIRST_PERSON != 0;
@@ -254,11 +268,14 @@ impl Lexicon {
     /// eaten now.
     fn mark_for_someone(&self, tokens: &Tokens, drafts: &mut [Draft<'_>]) {
         for k in 0..tokens.list.len().saturating_sub(1) {
-            if tokens.list[k].kind != TokenKind::Word || tokens.text(k) != "for" {
+            let word = tokens.text(k);
+            if tokens.list[k].kind != TokenKind::Word || !matches!(word, "for" | "to") {
                 continue;
             }
             let later = self.mention_at(tokens, k + 1, word::LATER).is_some();
-            if self.person_at(tokens, k + 1).is_none() && !later {
+            // "to" only with an occasion: "a bottle of red to the party"; "to my mum" is
+            // a retraction's business ("gave it to").
+            if (word == "to" || self.person_at(tokens, k + 1).is_none()) && !later {
                 continue;
             }
             let why = if later {
@@ -273,12 +290,33 @@ impl Lexicon {
                     drafts[i].item.mark_not_eaten(why);
                 }
             }
+            // "takeaway for the team (6 burgers)": what the brackets after them hold.
+            let end = self
+                .person_at(tokens, k + 1)
+                .or_else(|| self.mention_at(tokens, k + 1, word::LATER));
+            if let Some(end) = end.filter(|&end| end + 1 < tokens.list.len()) {
+                if tokens.is_punct(end + 1, '(') {
+                    let close = (end + 2..tokens.list.len())
+                        .find(|&j| tokens.is_punct(j, ')'))
+                        .unwrap_or(tokens.list.len());
+                    for draft in drafts
+                        .iter_mut()
+                        .filter(|d| d.first > end && d.last < close)
+                    {
+                        draft.item.mark_not_eaten(why);
+                    }
+                }
+            }
         }
     }
 
     /// "his tea", "her chips": the food after a possessive at `k` (across describing words)
     /// is someone else's, and so is a food put in it ("two sugars in his tea").
     fn mark_possessed(&self, tokens: &Tokens, k: usize, drafts: &mut [Draft<'_>]) {
+        // "a few of her chips": some of hers, which the writer ate.
+        if k > 0 && tokens.text(k - 1) == "of" {
+            return;
+        }
         let Some(owned) = drafts.iter().position(|d| d.first > k) else {
             return;
         };
@@ -305,7 +343,10 @@ impl Lexicon {
         for &(first, last) in retractions {
             // "cancelled the pizza": right before its food, it is a negation, read as one.
             let food_follows = drafts.iter().find(|d| d.first > last).is_some_and(|d| {
-                d.first <= last + 3 && (last + 1..d.first).all(|k| !breaks_clause(tokens, k))
+                d.first <= last + 3
+                    && (last + 1..d.first).all(|k| {
+                        matches!(tokens.text(k), "the" | "my" | "our" | "a" | "an" | "their")
+                    })
             });
             if food_follows {
                 continue;
@@ -315,22 +356,13 @@ impl Lexicon {
             }) else {
                 continue;
             };
-            let same_clause = (drafts[nearest].last + 1..first).all(|k| {
-                !breaks_clause(tokens, k) && self.flags(tokens, k) & word::CLAUSE_BREAK == 0
-            });
-            let mut from = nearest;
-            if !same_clause {
-                let verb = (0..drafts[nearest].first)
-                    .rev()
-                    .take_while(|&k| !ends_sentence(tokens, k))
-                    .find(|&k| self.flags(tokens, k) & (word::SERVING_VERB | word::ATE) != 0);
-                if let Some(verb) = verb {
-                    from = drafts
-                        .iter()
-                        .position(|d| d.first > verb)
-                        .unwrap_or(nearest);
-                }
-            }
+            let verb = (0..drafts[nearest].first)
+                .rev()
+                .take_while(|&k| !ends_sentence(tokens, k))
+                .find(|&k| self.flags(tokens, k) & (word::SERVING_VERB | word::ATE) != 0);
+            let from = verb
+                .and_then(|verb| drafts.iter().position(|d| d.first > verb))
+                .unwrap_or(nearest);
             for draft in &mut drafts[from..=nearest] {
                 draft.item.mark_not_eaten(NotEaten::TakenBack);
             }

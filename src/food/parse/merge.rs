@@ -429,7 +429,12 @@ impl Lexicon {
             let colon = (last + 1..(last + 5).min(tokens.list.len()))
                 .find(|&k| tokens.list[k].kind != TokenKind::Word)
                 .filter(|&k| tokens.is_punct(k, ':') || tokens.is_punct(k, '-'))
-                .filter(|&k| drafts.get(d + 1).is_none_or(|next| next.first > k));
+                .filter(|&k| {
+                    drafts[d + 1..]
+                        .iter()
+                        .find(|next| !next.dropped)
+                        .is_none_or(|next| next.first > k)
+                });
             if colon.is_none() && self.food_of(&drafts[d]).parts.is_empty() {
                 continue;
             }
@@ -450,6 +455,15 @@ impl Lexicon {
                 .count();
             if (colon.is_some() && listed.len() >= 2) || named_parts >= 2 {
                 drafts[d].dropped = true;
+                // "maccies breakfast: 2 hash browns, a bacon roll": the parts were served as
+                // fast food.
+                if drafts[d].item.categories.contains(Category::FastFood) {
+                    for &j in &listed {
+                        if !drafts[j].item.negated {
+                            drafts[j].item.categories.insert(Category::FastFood);
+                        }
+                    }
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ mod quantity;
 mod unknown;
 
 use super::category::{Category, CategorySet};
-use super::lexicon::{canonicalize, singular, word, Food, Lexicon, Target, WordInfo};
+use super::lexicon::{canonicalize, singular, word, Food, Lexicon, Sense, Target, WordInfo};
 use super::text::{tokenize, TokenKind, Tokens};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -223,6 +223,7 @@ enum Mention {
 struct Marks {
     strips: Vec<(usize, usize, Category)>,
     retractions: Vec<(usize, usize)>,
+    negations: Vec<(usize, usize)>,
 }
 
 fn round1(x: f32) -> f32 {
@@ -268,6 +269,7 @@ impl Lexicon {
         let hits = self.find_hits(tokens);
         let (mut drafts, marks) = self.read_items(text, tokens, &hits, &corrected);
         self.apply_modifiers(tokens, &mut drafts, marks.strips);
+        self.apply_negations(tokens, &mut drafts, &marks.negations);
         self.echo_emoji(tokens, &mut drafts);
         self.mark_not_eaten(text, tokens, &mut drafts, &marks.retractions);
         self.count_after(tokens, &mut drafts);
@@ -486,21 +488,30 @@ impl Lexicon {
                 next_label_scan += 1;
             }
             let (id, kind) = match hit.target {
-                Target::Food(id, kind) => (self.sense_of(tokens, hit, id), kind),
+                Target::Food(id, kind) => (id, kind),
                 Target::Strip(category) => {
                     marks.strips.push((hit.first, hit.last, category));
                     continue;
                 }
                 Target::NotFood => continue,
+                Target::Negation => {
+                    marks.negations.push((hit.first, hit.last));
+                    continue;
+                }
                 Target::Retraction => {
                     marks.retractions.push((hit.first, hit.last));
                     continue;
                 }
             };
-            let named = &self.foods[match hit.target {
-                Target::Food(named, _) => named,
-                _ => id,
-            } as usize];
+            // A phrase with two senses ("chips": crisps, or fries beside a burger) is the
+            // food of the one the message means, shown as written when it names a kind.
+            let (id, named, kind) = match self.sense_of(tokens, hit) {
+                Some(sense) if kind == 0 => {
+                    (sense.food, &self.foods[sense.food as usize], sense.kind)
+                }
+                Some(sense) => (sense.food, &self.foods[id as usize], kind),
+                None => (id, &self.foods[id as usize], kind),
+            };
             let food = &self.foods[id as usize];
             let previous = drafts.last().map(|d| ((d.first, d.last), d.item.negated));
             let negated = self.negated_before(tokens, hit.first, previous)
@@ -638,20 +649,16 @@ fn portions_per_count(food: &Food, unit: Option<&str>) -> f32 {
 impl Lexicon {
     /// The food a phrase names in this message: its own, or the other of a sense ("chips"
     /// are fries beside a burger, unless "a bag of chips").
-    fn sense_of(&self, tokens: &Tokens, hit: &Hit, id: u32) -> u32 {
+    fn sense_of(&self, tokens: &Tokens, hit: &Hit) -> Option<&Sense> {
         if self.senses.is_empty() || hit.first != hit.last {
-            return id;
+            return None;
         }
-        let Some(sense) = self
+        let sense = self
             .senses
             .iter()
-            .find(|s| s.pattern == tokens.text(hit.first))
-        else {
-            return id;
-        };
-        let after = |k: usize| sense.unless_after.contains(tokens.text(k));
-        if hit.first > 0 && after(hit.first - 1) {
-            return id;
+            .find(|s| s.pattern == tokens.text(hit.first))?;
+        if hit.first > 0 && sense.unless_after.contains(tokens.text(hit.first - 1)) {
+            return None;
         }
         let sentence = |k: usize| {
             ['.', '!', '?', ';']
@@ -665,12 +672,9 @@ impl Lexicon {
         let end = (hit.last + 1..tokens.list.len())
             .find(|&k| sentence(k))
             .unwrap_or(tokens.list.len());
-        let near = (start..end).any(|k| k != hit.first && sense.near.contains(tokens.text(k)));
-        if near {
-            sense.food
-        } else {
-            id
-        }
+        (start..end)
+            .any(|k| k != hit.first && sense.near.contains(tokens.text(k)))
+            .then_some(sense)
     }
 }
 

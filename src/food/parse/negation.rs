@@ -2,7 +2,7 @@
 //! cream", "sugar-free"), and which lose one category ("unsweetened almond milk", "coke, no
 //! sugar").
 
-use super::{breaks_clause, Category, Draft, Lexicon};
+use super::{breaks_clause, Category, Draft, Lexicon, NotEaten};
 use crate::food::lexicon::word;
 use crate::food::text::{TokenKind, Tokens};
 
@@ -97,6 +97,26 @@ impl Lexicon {
             && tokens.list[first - 1].kind == TokenKind::Number
             && tokens.list[first - 1].value == 0.0
             && !tokens.text(first - 1).contains('.')
+    }
+
+    /// Phrases that negate the next food in their clause ("they were out of salmon", "no
+    /// more biscuits"), beyond the reach of the one-word negators.
+    pub(super) fn apply_negations(
+        &self,
+        tokens: &Tokens,
+        drafts: &mut [Draft<'_>],
+        negations: &[(usize, usize)],
+    ) {
+        for &(_, last) in negations {
+            let next = drafts.iter().position(|d| d.first > last).filter(|&i| {
+                let start = drafts[i].first;
+                start - last <= MODIFIER_REACH
+                    && (last + 1..start).all(|j| !breaks_clause(tokens, j))
+            });
+            if let Some(i) = next {
+                drafts[i].item.mark_not_eaten(NotEaten::Negated);
+            }
+        }
     }
 
     /// Applies the modifiers found (`strips`) and the negated category words ("no sugar") to
